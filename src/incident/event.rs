@@ -1,0 +1,518 @@
+//! The event model: everything that happens in an incident is one `Event`.
+//!
+//! Events are serialised as one JSON object per log line:
+//! `{"id":7,"at":"2026-11-21T20:00:00Z","by":{"person":"ana"},"kind":{"type":"note","text":"…"}}`.
+//! Unknown fields are ignored; an event whose `kind.type` this version does not know is kept
+//! as [`EventKind::Unknown`] with its raw JSON, so it is shown and written back unchanged.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde::de::Error as _;
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+/// Who caused an event.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// A person in the room (local user or SSH responder).
+    Person(String),
+    /// A signal source named in config.
+    Source(String),
+    /// warroom itself (drill clock, log repair, ...).
+    System,
+}
+
+impl Actor {
+    pub fn person(name: impl Into<String>) -> Self {
+        Actor::Person(name.into())
+    }
+    pub fn source(name: impl Into<String>) -> Self {
+        Actor::Source(name.into())
+    }
+    /// The name shown on screen.
+    pub fn label(&self) -> &str {
+        match self {
+            Actor::Person(n) | Actor::Source(n) => n,
+            Actor::System => "warroom",
+        }
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// Incident severity, SEV1 the worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Severity {
+    #[serde(rename = "SEV1")]
+    Sev1,
+    #[serde(rename = "SEV2")]
+    Sev2,
+    #[serde(rename = "SEV3")]
+    Sev3,
+    #[serde(rename = "SEV4")]
+    Sev4,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 4] = [
+        Severity::Sev1,
+        Severity::Sev2,
+        Severity::Sev3,
+        Severity::Sev4,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Sev1 => "SEV1",
+            Severity::Sev2 => "SEV2",
+            Severity::Sev3 => "SEV3",
+            Severity::Sev4 => "SEV4",
+        }
+    }
+    /// Accepts `1`, `sev1`, `SEV1`, `Sev 1`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let t: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let digits = t.strip_prefix("sev").unwrap_or(&t);
+        match digits {
+            "1" => Some(Severity::Sev1),
+            "2" => Some(Severity::Sev2),
+            "3" => Some(Severity::Sev3),
+            "4" => Some(Severity::Sev4),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Incident state. Reopening (resolved → any other) is allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentState {
+    Investigating,
+    Identified,
+    Monitoring,
+    Resolved,
+}
+
+impl IncidentState {
+    pub const ALL: [IncidentState; 4] = [
+        IncidentState::Investigating,
+        IncidentState::Identified,
+        IncidentState::Monitoring,
+        IncidentState::Resolved,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentState::Investigating => "investigating",
+            IncidentState::Identified => "identified",
+            IncidentState::Monitoring => "monitoring",
+            IncidentState::Resolved => "resolved",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let t = s.trim().to_ascii_lowercase();
+        IncidentState::ALL
+            .into_iter()
+            .find(|st| st.as_str() == t || (t.len() >= 3 && st.as_str().starts_with(&t)))
+    }
+}
+
+impl fmt::Display for IncidentState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which side of a threshold is bad: error rate alarms when high, orders per minute when low.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    #[default]
+    Above,
+    Below,
+}
+
+/// Firing or resolved, as Alertmanager says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    Firing,
+    Resolved,
+}
+
+/// A number that may be NaN or infinite (Prometheus returns "NaN", "+Inf", "-Inf").
+/// JSON has no such numbers, so those are written as the strings Prometheus uses.
+pub mod float {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if v.is_finite() {
+            s.serialize_f64(*v)
+        } else if v.is_nan() {
+            s.serialize_str("NaN")
+        } else if *v > 0.0 {
+            s.serialize_str("+Inf")
+        } else {
+            s.serialize_str("-Inf")
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = f64;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or \"NaN\", \"+Inf\", \"-Inf\"")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<f64, E> {
+                Ok(v)
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<f64, E> {
+                Ok(v as f64)
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<f64, E> {
+                Ok(v as f64)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<f64, E> {
+                parse(v).ok_or_else(|| E::custom(format!("not a number: {v:?}")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+
+    /// Parses Prometheus' sample value strings.
+    pub fn parse(v: &str) -> Option<f64> {
+        match v {
+            "NaN" => Some(f64::NAN),
+            "+Inf" | "Inf" => Some(f64::INFINITY),
+            "-Inf" => Some(f64::NEG_INFINITY),
+            other => other.trim().parse::<f64>().ok(),
+        }
+    }
+}
+
+mod opt_float {
+    use super::*;
+    pub fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(f) => float::serialize(f, s),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        #[derive(Deserialize)]
+        struct W(#[serde(with = "float")] f64);
+        Ok(Option::<W>::deserialize(d)?.map(|w| w.0))
+    }
+}
+
+/// What happened. New kinds may be added; old binaries keep them as `Unknown`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    IncidentDeclared {
+        title: String,
+        severity: Severity,
+    },
+    SeverityChanged {
+        severity: Severity,
+    },
+    StateChanged {
+        state: IncidentState,
+    },
+    /// `person` empty means the role is unassigned.
+    RoleAssigned {
+        role: String,
+        person: String,
+    },
+    Note {
+        text: String,
+    },
+    /// A decision taken by the room: shown apart from notes in the timeline and postmortem.
+    Decision {
+        text: String,
+    },
+    /// The items of a checklist (written at the start of a room from config, so a log is
+    /// complete on its own).
+    ChecklistDefined {
+        list: String,
+        items: Vec<String>,
+    },
+    ChecklistToggled {
+        list: String,
+        item: String,
+        done: bool,
+    },
+    /// Unit and thresholds of a metric series or a reports source (written when a source
+    /// starts), so threshold crossings are derived by the fold and replay the same.
+    SignalDefined {
+        series: String,
+        #[serde(default)]
+        unit: String,
+        #[serde(default, with = "opt_float", skip_serializing_if = "Option::is_none")]
+        warn: Option<f64>,
+        #[serde(default, with = "opt_float", skip_serializing_if = "Option::is_none")]
+        crit: Option<f64>,
+        #[serde(default)]
+        direction: Direction,
+    },
+    Metric {
+        series: String,
+        #[serde(with = "float")]
+        value: f64,
+    },
+    Reports {
+        source: String,
+        count: u64,
+        #[serde(default, with = "opt_float", skip_serializing_if = "Option::is_none")]
+        baseline: Option<f64>,
+    },
+    /// The overall indicator of a status page (none, minor, major, critical).
+    StatusPage {
+        page: String,
+        indicator: String,
+        #[serde(default)]
+        description: String,
+    },
+    StatusComponent {
+        page: String,
+        component: String,
+        status: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+    },
+    /// An incident on a status page, or one update of it (`update_id`), or a feed entry.
+    StatusIncident {
+        page: String,
+        id: String,
+        title: String,
+        status: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        update_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        impact: Option<String>,
+        /// When the page says the update was posted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        posted_at: Option<DateTime<Utc>>,
+    },
+    Alert {
+        name: String,
+        state: AlertState,
+        #[serde(default)]
+        labels: BTreeMap<String, String>,
+        #[serde(default)]
+        summary: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fingerprint: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        starts_at: Option<DateTime<Utc>>,
+    },
+    SourceHealth {
+        source: String,
+        ok: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<String>,
+    },
+    Joined {
+        person: String,
+    },
+    Left {
+        person: String,
+    },
+    /// Back-dated marker: impact began at `at` (may be before the event's own time).
+    ImpactStarted {
+        at: DateTime<Utc>,
+    },
+    /// This log is a drill of a scenario.
+    DrillStarted {
+        scenario: String,
+        #[serde(default)]
+        speed: f64,
+    },
+    /// A kind this version does not know (from a newer warroom). Kept as raw JSON.
+    #[serde(skip)]
+    Unknown {
+        kind: String,
+        raw: String,
+    },
+}
+
+/// Every kind name this version understands (the serde tags).
+pub const KNOWN_KINDS: &[&str] = &[
+    "incident_declared",
+    "severity_changed",
+    "state_changed",
+    "role_assigned",
+    "note",
+    "decision",
+    "checklist_defined",
+    "checklist_toggled",
+    "signal_defined",
+    "metric",
+    "reports",
+    "status_page",
+    "status_component",
+    "status_incident",
+    "alert",
+    "source_health",
+    "joined",
+    "left",
+    "impact_started",
+    "drill_started",
+];
+
+impl EventKind {
+    /// The tag used in JSON.
+    pub fn name(&self) -> &str {
+        match self {
+            EventKind::IncidentDeclared { .. } => "incident_declared",
+            EventKind::SeverityChanged { .. } => "severity_changed",
+            EventKind::StateChanged { .. } => "state_changed",
+            EventKind::RoleAssigned { .. } => "role_assigned",
+            EventKind::Note { .. } => "note",
+            EventKind::Decision { .. } => "decision",
+            EventKind::ChecklistDefined { .. } => "checklist_defined",
+            EventKind::ChecklistToggled { .. } => "checklist_toggled",
+            EventKind::SignalDefined { .. } => "signal_defined",
+            EventKind::Metric { .. } => "metric",
+            EventKind::Reports { .. } => "reports",
+            EventKind::StatusPage { .. } => "status_page",
+            EventKind::StatusComponent { .. } => "status_component",
+            EventKind::StatusIncident { .. } => "status_incident",
+            EventKind::Alert { .. } => "alert",
+            EventKind::SourceHealth { .. } => "source_health",
+            EventKind::Joined { .. } => "joined",
+            EventKind::Left { .. } => "left",
+            EventKind::ImpactStarted { .. } => "impact_started",
+            EventKind::DrillStarted { .. } => "drill_started",
+            EventKind::Unknown { kind, .. } => kind,
+        }
+    }
+
+    /// True for the kinds a person makes (as opposed to signals from sources).
+    pub fn is_human(&self) -> bool {
+        matches!(
+            self,
+            EventKind::IncidentDeclared { .. }
+                | EventKind::SeverityChanged { .. }
+                | EventKind::StateChanged { .. }
+                | EventKind::RoleAssigned { .. }
+                | EventKind::Note { .. }
+                | EventKind::Decision { .. }
+                | EventKind::ChecklistToggled { .. }
+                | EventKind::Joined { .. }
+                | EventKind::Left { .. }
+                | EventKind::ImpactStarted { .. }
+        )
+    }
+}
+
+/// One thing that happened, as recorded in the log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// Position in the log, from 1, assigned by the room when it appends.
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    pub kind: EventKind,
+}
+
+/// An event before the room has given it an id (what sources and views send to the room).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    pub kind: EventKind,
+}
+
+impl Draft {
+    pub fn new(at: DateTime<Utc>, by: Actor, kind: EventKind) -> Self {
+        Draft { at, by, kind }
+    }
+    pub fn into_event(self, id: u64) -> Event {
+        Event {
+            id,
+            at: self.at,
+            by: self.by,
+            kind: self.kind,
+        }
+    }
+}
+
+impl Serialize for Event {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Event", 4)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("at", &self.at)?;
+        st.serialize_field("by", &self.by)?;
+        match &self.kind {
+            EventKind::Unknown { raw, .. } => {
+                let raw: Box<RawValue> =
+                    RawValue::from_string(raw.clone()).map_err(serde::ser::Error::custom)?;
+                st.serialize_field("kind", &raw)?;
+            }
+            kind => st.serialize_field("kind", kind)?,
+        }
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire<'a> {
+            id: u64,
+            at: DateTime<Utc>,
+            by: Actor,
+            #[serde(borrow)]
+            kind: &'a RawValue,
+        }
+        let w = Wire::deserialize(d)?;
+        let kind = parse_kind(w.kind.get()).map_err(D::Error::custom)?;
+        Ok(Event {
+            id: w.id,
+            at: w.at,
+            by: w.by,
+            kind,
+        })
+    }
+}
+
+/// Parses the `kind` object; a kind this version does not know becomes `Unknown`.
+pub fn parse_kind(raw: &str) -> Result<EventKind, serde_json::Error> {
+    match serde_json::from_str::<EventKind>(raw) {
+        Ok(k) => Ok(k),
+        Err(e) => {
+            #[derive(Deserialize)]
+            struct Tag {
+                #[serde(rename = "type")]
+                tag: String,
+            }
+            match serde_json::from_str::<Tag>(raw) {
+                Ok(t) if !KNOWN_KINDS.contains(&t.tag.as_str()) => Ok(EventKind::Unknown {
+                    kind: t.tag,
+                    raw: raw.to_string(),
+                }),
+                _ => Err(e),
+            }
+        }
+    }
+}

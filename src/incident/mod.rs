@@ -1,0 +1,16 @@
+//! The pure core: events, the fold, checklists, series and key times.
+//! Nothing here knows of tokio, terminals, HTTP or files.
+
+pub mod checklist;
+pub mod event;
+pub mod series;
+pub mod state;
+pub mod times;
+
+pub use checklist::{Checklist, ChecklistItem};
+pub use event::{
+    Actor, AlertState, Direction, Draft, Event, EventKind, IncidentState, KNOWN_KINDS, Severity,
+};
+pub use series::Series;
+pub use state::{EntryKind, Incident, Level, Signal, SignalDef, TimelineEntry};
+pub use times::{KeyTime, KeyTimes, format_duration};

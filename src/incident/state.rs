@@ -1,0 +1,1003 @@
+//! The fold: `Incident::apply(&Event)` turns the log into the state on screen.
+//!
+//! Pure: no I/O, no clock. Folding the same events in any split of batches gives the same
+//! state. Everything a person should see in the timeline is derived here, so live, replay
+//! and export agree.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+
+use super::checklist::Checklist;
+use super::event::{Actor, AlertState, Direction, Event, EventKind, IncidentState, Severity};
+use super::series::Series;
+use super::times::KeyTimes;
+
+/// The roles every incident has; custom roles are any other name.
+pub const STANDARD_ROLES: &[&str] = &["commander", "comms", "ops", "scribe"];
+
+/// The checklists every room shows, in this order.
+pub const STANDARD_CHECKLISTS: &[&str] = &["detection", "mitigation", "communication"];
+
+/// A threshold level of a signal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// No data yet, or not a number.
+    #[default]
+    Unknown,
+    Ok,
+    Warn,
+    Crit,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Unknown => "unknown",
+            Level::Ok => "ok",
+            Level::Warn => "warn",
+            Level::Crit => "crit",
+        }
+    }
+}
+
+/// Unit and thresholds of a series.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SignalDef {
+    pub unit: String,
+    pub warn: Option<f64>,
+    pub crit: Option<f64>,
+    pub direction: Direction,
+}
+
+impl SignalDef {
+    pub fn level(&self, v: f64) -> Level {
+        if !v.is_finite() && v.is_nan() {
+            return Level::Unknown;
+        }
+        let bad = |t: f64| match self.direction {
+            Direction::Above => v >= t,
+            Direction::Below => v <= t,
+        };
+        if self.crit.is_some_and(bad) {
+            Level::Crit
+        } else if self.warn.is_some_and(bad) {
+            Level::Warn
+        } else {
+            Level::Ok
+        }
+    }
+    /// Formats a value in this unit (`%` multiplies a ratio by 100).
+    pub fn format(&self, v: f64) -> String {
+        format_value(v, &self.unit)
+    }
+}
+
+/// `0.052` with unit `%` → `5.2%`; `1234.5` with `ms` → `1234.5ms`; NaN → `NaN`.
+pub fn format_value(v: f64, unit: &str) -> String {
+    if v.is_nan() {
+        return "NaN".into();
+    }
+    if v.is_infinite() {
+        return if v > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
+    }
+    let (v, unit) = if unit == "%" {
+        (v * 100.0, "%")
+    } else {
+        (v, unit)
+    };
+    let a = v.abs();
+    let num = if a >= 1000.0 || v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    };
+    let sep = if unit.is_empty() || unit == "%" || unit.len() <= 2 {
+        ""
+    } else {
+        " "
+    };
+    format!("{num}{sep}{unit}")
+}
+
+/// A metric series with its definition and threshold level.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Signal {
+    pub name: String,
+    pub def: SignalDef,
+    pub series: Series,
+    pub level: Level,
+    pub last: Option<(DateTime<Utc>, f64)>,
+    /// Worst value seen (highest for `above`, lowest for `below`).
+    pub peak: Option<(DateTime<Utc>, f64)>,
+    /// Which source last wrote it.
+    pub source: Option<String>,
+}
+
+/// User outage reports of one source against their baseline.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportCounts {
+    pub name: String,
+    pub count: u64,
+    pub baseline: Option<f64>,
+    pub at: Option<DateTime<Utc>>,
+    pub series: Series,
+    pub baseline_series: Series,
+    pub level: Level,
+    pub peak: Option<(DateTime<Utc>, u64)>,
+    /// Ratio thresholds (warn/crit compare `count / baseline`).
+    pub def: SignalDef,
+}
+
+impl ReportCounts {
+    /// count / baseline, when there is a positive baseline.
+    pub fn ratio(&self) -> Option<f64> {
+        match self.baseline {
+            Some(b) if b > 0.0 => Some(self.count as f64 / b),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComponentStatus {
+    pub name: String,
+    pub status: String,
+    pub group: Option<String>,
+    pub since: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageUpdate {
+    pub update_id: Option<String>,
+    pub status: String,
+    pub body: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageIncident {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub impact: Option<String>,
+    pub first_seen: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub updates: Vec<PageUpdate>,
+}
+
+impl PageIncident {
+    pub fn is_open(&self) -> bool {
+        !matches!(
+            self.status.as_str(),
+            "resolved" | "postmortem" | "completed"
+        )
+    }
+}
+
+/// One status page (or feed) and what it says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusPage {
+    pub name: String,
+    pub indicator: Option<String>,
+    pub description: String,
+    /// Components in first-seen order.
+    pub components: Vec<ComponentStatus>,
+    /// Incidents in first-seen order.
+    pub incidents: Vec<PageIncident>,
+}
+
+impl StatusPage {
+    fn new(name: &str) -> Self {
+        StatusPage {
+            name: name.to_string(),
+            indicator: None,
+            description: String::new(),
+            components: Vec::new(),
+            incidents: Vec::new(),
+        }
+    }
+    /// True when some component is not operational or an incident is open.
+    pub fn is_degraded(&self) -> bool {
+        self.components.iter().any(|c| c.status != "operational")
+            || self.incidents.iter().any(|i| i.is_open())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlertInfo {
+    pub key: String,
+    pub name: String,
+    pub state: AlertState,
+    pub labels: BTreeMap<String, String>,
+    pub summary: String,
+    /// When it started firing (from Alertmanager, else when first seen).
+    pub since: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceStatus {
+    pub name: String,
+    pub ok: bool,
+    pub error: Option<String>,
+    /// Since when the current health holds.
+    pub since: DateTime<Utc>,
+    /// Last time this source delivered data.
+    pub last_data: Option<DateTime<Utc>>,
+}
+
+/// What a timeline entry is about; drives its marker and colour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryKind {
+    Declared,
+    Severity,
+    State,
+    Role,
+    Note,
+    Decision,
+    Checklist,
+    Signal,
+    Reports,
+    Status,
+    Alert,
+    Source,
+    Presence,
+    Impact,
+    Drill,
+    Unknown,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 16] = [
+        EntryKind::Declared,
+        EntryKind::Severity,
+        EntryKind::State,
+        EntryKind::Role,
+        EntryKind::Note,
+        EntryKind::Decision,
+        EntryKind::Checklist,
+        EntryKind::Signal,
+        EntryKind::Reports,
+        EntryKind::Status,
+        EntryKind::Alert,
+        EntryKind::Source,
+        EntryKind::Presence,
+        EntryKind::Impact,
+        EntryKind::Drill,
+        EntryKind::Unknown,
+    ];
+    /// Short name used by filters (`/kind:note`) and exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Declared => "declared",
+            EntryKind::Severity => "severity",
+            EntryKind::State => "state",
+            EntryKind::Role => "role",
+            EntryKind::Note => "note",
+            EntryKind::Decision => "decision",
+            EntryKind::Checklist => "checklist",
+            EntryKind::Signal => "signal",
+            EntryKind::Reports => "reports",
+            EntryKind::Status => "status",
+            EntryKind::Alert => "alert",
+            EntryKind::Source => "source",
+            EntryKind::Presence => "presence",
+            EntryKind::Impact => "impact",
+            EntryKind::Drill => "drill",
+            EntryKind::Unknown => "unknown",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        EntryKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+    /// True for what people did (as opposed to what signals did).
+    pub fn is_human(self) -> bool {
+        matches!(
+            self,
+            EntryKind::Declared
+                | EntryKind::Severity
+                | EntryKind::State
+                | EntryKind::Role
+                | EntryKind::Note
+                | EntryKind::Decision
+                | EntryKind::Checklist
+                | EntryKind::Presence
+                | EntryKind::Impact
+        )
+    }
+}
+
+/// One line of the shared timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineEntry {
+    /// The id of the event that made it.
+    pub id: u64,
+    pub at: DateTime<Utc>,
+    pub by: Actor,
+    pub kind: EntryKind,
+    pub text: String,
+}
+
+/// The folded state of one incident.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incident {
+    pub title: String,
+    pub severity: Severity,
+    pub state: IncidentState,
+    pub declared: bool,
+    /// Set when the log is a drill: the scenario's name.
+    pub drill: Option<String>,
+    /// role → person (empty roles are removed).
+    pub roles: BTreeMap<String, String>,
+    /// People in the room now.
+    pub present: BTreeSet<String>,
+    /// Everyone who ever joined or acted.
+    pub participants: BTreeSet<String>,
+    pub checklists: Vec<Checklist>,
+    pub timeline: Vec<TimelineEntry>,
+    pub signals: BTreeMap<String, Signal>,
+    pub reports: BTreeMap<String, ReportCounts>,
+    pub pages: Vec<StatusPage>,
+    /// Alerts by fingerprint (or name + labels), firing and resolved.
+    pub alerts: BTreeMap<String, AlertInfo>,
+    pub sources: BTreeMap<String, SourceStatus>,
+    pub times: KeyTimes,
+    /// Number of events folded, and the id and time of the last one.
+    pub events: u64,
+    pub last_id: u64,
+    pub first_at: Option<DateTime<Utc>>,
+    pub last_at: Option<DateTime<Utc>>,
+    /// Events of kinds this version does not know.
+    pub unknown: u64,
+    /// Signal definitions seen before their first sample.
+    defs: BTreeMap<String, SignalDef>,
+}
+
+impl Default for Incident {
+    fn default() -> Self {
+        Incident::new()
+    }
+}
+
+impl Incident {
+    pub fn new() -> Self {
+        Incident {
+            title: String::from("(untitled incident)"),
+            severity: Severity::Sev3,
+            state: IncidentState::Investigating,
+            declared: false,
+            drill: None,
+            roles: BTreeMap::new(),
+            present: BTreeSet::new(),
+            participants: BTreeSet::new(),
+            checklists: STANDARD_CHECKLISTS
+                .iter()
+                .map(|n| Checklist::new(*n))
+                .collect(),
+            timeline: Vec::new(),
+            signals: BTreeMap::new(),
+            reports: BTreeMap::new(),
+            pages: Vec::new(),
+            alerts: BTreeMap::new(),
+            sources: BTreeMap::new(),
+            times: KeyTimes::default(),
+            events: 0,
+            last_id: 0,
+            first_at: None,
+            last_at: None,
+            unknown: 0,
+            defs: BTreeMap::new(),
+        }
+    }
+
+    /// Folds a whole sequence of events into a fresh state.
+    pub fn fold<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut s = Incident::new();
+        s.apply_all(events);
+        s
+    }
+
+    pub fn apply_all<'a>(&mut self, events: impl IntoIterator<Item = &'a Event>) {
+        for e in events {
+            self.apply(e);
+        }
+    }
+
+    /// Alerts currently firing, oldest first.
+    pub fn firing(&self) -> Vec<&AlertInfo> {
+        let mut v: Vec<&AlertInfo> = self
+            .alerts
+            .values()
+            .filter(|a| a.state == AlertState::Firing)
+            .collect();
+        v.sort_by_key(|a| a.since);
+        v
+    }
+
+    pub fn checklist(&self, name: &str) -> Option<&Checklist> {
+        self.checklists.iter().find(|c| c.name == name)
+    }
+
+    fn checklist_mut(&mut self, name: &str) -> &mut Checklist {
+        let pos = match self.checklists.iter().position(|c| c.name == name) {
+            Some(p) => p,
+            None => {
+                self.checklists.push(Checklist::new(name));
+                self.checklists.len() - 1
+            }
+        };
+        &mut self.checklists[pos]
+    }
+
+    fn page_mut(&mut self, name: &str) -> &mut StatusPage {
+        let pos = match self.pages.iter().position(|p| p.name == name) {
+            Some(p) => p,
+            None => {
+                self.pages.push(StatusPage::new(name));
+                self.pages.len() - 1
+            }
+        };
+        &mut self.pages[pos]
+    }
+
+    fn entry(&mut self, e: &Event, kind: EntryKind, text: String) {
+        self.timeline.push(TimelineEntry {
+            id: e.id,
+            at: e.at,
+            by: e.by.clone(),
+            kind,
+            text,
+        });
+    }
+
+    /// Folds one event.
+    pub fn apply(&mut self, e: &Event) {
+        self.events += 1;
+        self.last_id = self.last_id.max(e.id);
+        if self.first_at.is_none() {
+            self.first_at = Some(e.at);
+        }
+        self.last_at = Some(self.last_at.map_or(e.at, |l| l.max(e.at)));
+        match &e.by {
+            Actor::Person(p) => {
+                if !self.participants.contains(p) {
+                    self.participants.insert(p.clone());
+                }
+            }
+            Actor::Source(s) => {
+                if !matches!(e.kind, EventKind::SourceHealth { ok: false, .. }) {
+                    if let Some(st) = self.sources.get_mut(s) {
+                        st.last_data = Some(e.at);
+                    } else {
+                        self.sources.insert(
+                            s.clone(),
+                            SourceStatus {
+                                name: s.clone(),
+                                ok: true,
+                                error: None,
+                                since: e.at,
+                                last_data: Some(e.at),
+                            },
+                        );
+                    }
+                }
+            }
+            Actor::System => {}
+        }
+
+        match &e.kind {
+            EventKind::Metric { series, value } => self.apply_metric(e, series, *value),
+            EventKind::Reports {
+                source,
+                count,
+                baseline,
+            } => self.apply_reports(e, source, *count, *baseline),
+            EventKind::IncidentDeclared { title, severity } => {
+                let first = !self.declared;
+                self.title = title.clone();
+                self.severity = *severity;
+                self.declared = true;
+                if self.times.acknowledged.is_none() {
+                    self.times.acknowledged = Some(e.at);
+                }
+                self.times.detect(e.at);
+                let verb = if first { "declared" } else { "re-declared" };
+                self.entry(
+                    e,
+                    EntryKind::Declared,
+                    format!("Incident {verb}: {title} ({severity})"),
+                );
+            }
+            EventKind::SeverityChanged { severity } => {
+                let old = self.severity;
+                self.severity = *severity;
+                self.entry(
+                    e,
+                    EntryKind::Severity,
+                    format!("Severity {old} → {severity}"),
+                );
+            }
+            EventKind::StateChanged { state } => self.apply_state(e, *state),
+            EventKind::RoleAssigned { role, person } => {
+                let text = if person.is_empty() {
+                    self.roles.remove(role);
+                    format!("{role} unassigned")
+                } else {
+                    self.roles.insert(role.clone(), person.clone());
+                    format!("{person} is {role}")
+                };
+                self.entry(e, EntryKind::Role, text);
+            }
+            EventKind::Note { text } => self.entry(e, EntryKind::Note, text.clone()),
+            EventKind::Decision { text } => self.entry(e, EntryKind::Decision, text.clone()),
+            EventKind::ChecklistDefined { list, items } => {
+                self.checklist_mut(list).define(items);
+            }
+            EventKind::ChecklistToggled { list, item, done } => {
+                let by = e.by.label().to_string();
+                self.checklist_mut(list).toggle(item, *done, &by, e.at);
+                let mark = if *done { "✓" } else { "unticked" };
+                self.entry(e, EntryKind::Checklist, format!("{mark} {list}: {item}"));
+            }
+            EventKind::SignalDefined {
+                series,
+                unit,
+                warn,
+                crit,
+                direction,
+            } => {
+                let def = SignalDef {
+                    unit: unit.clone(),
+                    warn: *warn,
+                    crit: *crit,
+                    direction: *direction,
+                };
+                if let Some(s) = self.signals.get_mut(series) {
+                    s.def = def.clone();
+                }
+                if let Some(r) = self.reports.get_mut(series) {
+                    r.def = def.clone();
+                }
+                self.defs.insert(series.clone(), def);
+            }
+            EventKind::StatusPage {
+                page,
+                indicator,
+                description,
+            } => {
+                let p = self.page_mut(page);
+                let changed = p.indicator.as_deref() != Some(indicator.as_str());
+                let old = p.indicator.replace(indicator.clone());
+                p.description = description.clone();
+                if changed && old.is_some() {
+                    let text = format!(
+                        "[{page}] page status {} → {indicator}: {description}",
+                        old.unwrap_or_default()
+                    );
+                    self.entry(e, EntryKind::Status, text);
+                }
+            }
+            EventKind::StatusComponent {
+                page,
+                component,
+                status,
+                group,
+            } => {
+                let p = self.page_mut(page);
+                let text = match p.components.iter_mut().find(|c| &c.name == component) {
+                    Some(c) if &c.status == status => None,
+                    Some(c) => {
+                        let t = format!(
+                            "[{page}] {component}: {} → {status}",
+                            c.status.replace('_', " ")
+                        );
+                        c.status = status.clone();
+                        c.since = e.at;
+                        c.group = group.clone();
+                        Some(t)
+                    }
+                    None => {
+                        p.components.push(ComponentStatus {
+                            name: component.clone(),
+                            status: status.clone(),
+                            group: group.clone(),
+                            since: e.at,
+                        });
+                        (status != "operational")
+                            .then(|| format!("[{page}] {component}: {}", status.replace('_', " ")))
+                    }
+                };
+                if let Some(t) = text {
+                    self.entry(
+                        e,
+                        EntryKind::Status,
+                        t.replace("major_outage", "major outage"),
+                    );
+                }
+            }
+            EventKind::StatusIncident {
+                page,
+                id,
+                title,
+                status,
+                body,
+                update_id,
+                impact,
+                posted_at,
+            } => {
+                let at = posted_at.unwrap_or(e.at);
+                let p = self.page_mut(page);
+                let update = PageUpdate {
+                    update_id: update_id.clone(),
+                    status: status.clone(),
+                    body: body.clone(),
+                    at,
+                };
+                let new_text = match p.incidents.iter_mut().find(|i| &i.id == id) {
+                    Some(inc) => {
+                        let dup = update_id.is_some()
+                            && inc.updates.iter().any(|u| u.update_id == *update_id);
+                        inc.title = title.clone();
+                        inc.status = status.clone();
+                        inc.updated = at;
+                        if impact.is_some() {
+                            inc.impact = impact.clone();
+                        }
+                        if dup {
+                            None
+                        } else {
+                            inc.updates.push(update);
+                            Some(format!("[{page}] {status}: {title}"))
+                        }
+                    }
+                    None => {
+                        p.incidents.push(PageIncident {
+                            id: id.clone(),
+                            title: title.clone(),
+                            status: status.clone(),
+                            impact: impact.clone(),
+                            first_seen: e.at,
+                            updated: at,
+                            updates: vec![update],
+                        });
+                        Some(format!("[{page}] {status}: {title}"))
+                    }
+                };
+                if let Some(mut t) = new_text {
+                    if !body.is_empty() {
+                        t.push_str(" — ");
+                        t.push_str(body);
+                    }
+                    self.entry(e, EntryKind::Status, t);
+                }
+            }
+            EventKind::Alert {
+                name,
+                state,
+                labels,
+                summary,
+                fingerprint,
+                starts_at,
+            } => self.apply_alert(e, name, *state, labels, summary, fingerprint, *starts_at),
+            EventKind::SourceHealth { source, ok, error } => {
+                let changed = match self.sources.get_mut(source) {
+                    Some(st) => {
+                        let changed = st.ok != *ok || (!ok && st.error != *error);
+                        if st.ok != *ok {
+                            st.since = e.at;
+                        }
+                        st.ok = *ok;
+                        st.error = error.clone();
+                        changed
+                    }
+                    None => {
+                        self.sources.insert(
+                            source.clone(),
+                            SourceStatus {
+                                name: source.clone(),
+                                ok: *ok,
+                                error: error.clone(),
+                                since: e.at,
+                                last_data: None,
+                            },
+                        );
+                        !ok
+                    }
+                };
+                if changed {
+                    let t = if *ok {
+                        format!("{source} recovered")
+                    } else {
+                        format!(
+                            "{source} failing: {}",
+                            error.as_deref().unwrap_or("no data")
+                        )
+                    };
+                    self.entry(e, EntryKind::Source, t);
+                }
+            }
+            EventKind::Joined { person } => {
+                self.present.insert(person.clone());
+                if !self.participants.contains(person) {
+                    self.participants.insert(person.clone());
+                }
+                self.entry(e, EntryKind::Presence, format!("{person} joined"));
+            }
+            EventKind::Left { person } => {
+                self.present.remove(person);
+                self.entry(e, EntryKind::Presence, format!("{person} left"));
+            }
+            EventKind::ImpactStarted { at } => {
+                self.times.impact_marked = Some(*at);
+                self.entry(
+                    e,
+                    EntryKind::Impact,
+                    format!("Impact started at {} UTC", at.format("%Y-%m-%d %H:%M:%S")),
+                );
+            }
+            EventKind::DrillStarted { scenario, speed } => {
+                self.drill = Some(scenario.clone());
+                self.entry(
+                    e,
+                    EntryKind::Drill,
+                    format!("Drill started: {scenario} at {speed}x"),
+                );
+            }
+            EventKind::Unknown { kind, .. } => {
+                self.unknown += 1;
+                self.entry(
+                    e,
+                    EntryKind::Unknown,
+                    format!("unknown event \"{kind}\" (written by a newer warroom?)"),
+                );
+            }
+        }
+    }
+
+    fn apply_state(&mut self, e: &Event, state: IncidentState) {
+        let old = self.state;
+        if old == state {
+            return;
+        }
+        self.state = state;
+        let reopen = old == IncidentState::Resolved;
+        if reopen {
+            self.times.reopened += 1;
+            self.times.resolved = None;
+            if matches!(
+                state,
+                IncidentState::Investigating | IncidentState::Identified
+            ) {
+                self.times.mitigated = None;
+            }
+        }
+        match state {
+            IncidentState::Monitoring if self.times.mitigated.is_none() => {
+                self.times.mitigated = Some(e.at);
+            }
+            IncidentState::Resolved => {
+                if self.times.mitigated.is_none() {
+                    self.times.mitigated = Some(e.at);
+                }
+                self.times.resolved = Some(e.at);
+            }
+            _ => {}
+        }
+        let text = if reopen {
+            format!("Reopened: resolved → {state}")
+        } else {
+            format!("State {old} → {state}")
+        };
+        self.entry(e, EntryKind::State, text);
+    }
+
+    fn apply_metric(&mut self, e: &Event, series: &str, value: f64) {
+        let source = match &e.by {
+            Actor::Source(s) => Some(s),
+            _ => None,
+        };
+        let sig = match self.signals.get_mut(series) {
+            Some(s) => s,
+            None => {
+                let def = self.defs.get(series).cloned().unwrap_or_default();
+                self.signals
+                    .entry(series.to_string())
+                    .or_insert_with(|| Signal {
+                        name: series.to_string(),
+                        def,
+                        ..Signal::default()
+                    })
+            }
+        };
+        sig.series.push(e.at, value);
+        sig.last = Some((e.at, value));
+        if source.is_some() && sig.source.as_ref() != source {
+            sig.source = source.cloned();
+        }
+        if value.is_finite() {
+            let worse = match (sig.peak, sig.def.direction) {
+                (None, _) => true,
+                (Some((_, p)), Direction::Above) => value > p,
+                (Some((_, p)), Direction::Below) => value < p,
+            };
+            if worse {
+                sig.peak = Some((e.at, value));
+            }
+        }
+        let level = sig.def.level(value);
+        let old = sig.level;
+        if level == old || level == Level::Unknown {
+            return;
+        }
+        sig.level = level;
+        if old == Level::Unknown && level == Level::Ok {
+            return;
+        }
+        let text = crossing_text(series, &sig.def, old, level, value);
+        if level >= Level::Warn {
+            self.times.detect(e.at);
+        }
+        self.entry(e, EntryKind::Signal, text);
+    }
+
+    fn apply_reports(&mut self, e: &Event, source: &str, count: u64, baseline: Option<f64>) {
+        let r = match self.reports.get_mut(source) {
+            Some(r) => r,
+            None => {
+                let def = self.defs.get(source).cloned().unwrap_or_default();
+                self.reports
+                    .entry(source.to_string())
+                    .or_insert_with(|| ReportCounts {
+                        name: source.to_string(),
+                        def,
+                        ..ReportCounts::default()
+                    })
+            }
+        };
+        r.count = count;
+        if baseline.is_some() {
+            r.baseline = baseline;
+        }
+        r.at = Some(e.at);
+        r.series.push(e.at, count as f64);
+        if let Some(b) = baseline {
+            r.baseline_series.push(e.at, b);
+        }
+        if r.peak.is_none_or(|(_, p)| count > p) {
+            r.peak = Some((e.at, count));
+        }
+        let Some(ratio) = r.ratio() else { return };
+        let level = r.def.level(ratio);
+        let old = r.level;
+        if level == old || level == Level::Unknown {
+            return;
+        }
+        r.level = level;
+        if old == Level::Unknown && level == Level::Ok {
+            return;
+        }
+        let text = match level {
+            Level::Ok => {
+                format!("{source}: reports back to normal, {count} ({ratio:.1}x baseline)")
+            }
+            _ => format!(
+                "{source}: reports spike {} — {count} reports, {ratio:.1}x baseline",
+                level.as_str()
+            ),
+        };
+        if level >= Level::Warn {
+            self.times.detect(e.at);
+        }
+        self.entry(e, EntryKind::Reports, text);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_alert(
+        &mut self,
+        e: &Event,
+        name: &str,
+        state: AlertState,
+        labels: &BTreeMap<String, String>,
+        summary: &str,
+        fingerprint: &Option<String>,
+        starts_at: Option<DateTime<Utc>>,
+    ) {
+        let key = match fingerprint {
+            Some(f) if !f.is_empty() => f.clone(),
+            _ => {
+                let mut k = name.to_string();
+                for (lk, lv) in labels {
+                    k.push_str(&format!(",{lk}={lv}"));
+                }
+                k
+            }
+        };
+        let old = self.alerts.get(&key).map(|a| a.state);
+        if old == Some(state) {
+            if let Some(a) = self.alerts.get_mut(&key) {
+                a.summary = summary.to_string();
+                a.labels = labels.clone();
+            }
+            return;
+        }
+        if old.is_none() && state == AlertState::Resolved {
+            // A resolution for an alert never seen firing: record it, but it is no news.
+            self.alerts.insert(
+                key.clone(),
+                AlertInfo {
+                    key,
+                    name: name.to_string(),
+                    state,
+                    labels: labels.clone(),
+                    summary: summary.to_string(),
+                    since: starts_at.unwrap_or(e.at),
+                    resolved_at: Some(e.at),
+                },
+            );
+            return;
+        }
+        let since = match (state, self.alerts.get(&key)) {
+            (AlertState::Resolved, Some(a)) => a.since,
+            _ => starts_at.unwrap_or(e.at),
+        };
+        self.alerts.insert(
+            key.clone(),
+            AlertInfo {
+                key,
+                name: name.to_string(),
+                state,
+                labels: labels.clone(),
+                summary: summary.to_string(),
+                since,
+                resolved_at: (state == AlertState::Resolved).then_some(e.at),
+            },
+        );
+        let text = match state {
+            AlertState::Firing => {
+                self.times.detect(e.at);
+                if summary.is_empty() {
+                    format!("Alert firing: {name}")
+                } else {
+                    format!("Alert firing: {name} — {summary}")
+                }
+            }
+            AlertState::Resolved => format!("Alert resolved: {name}"),
+        };
+        self.entry(e, EntryKind::Alert, text);
+    }
+}
+
+fn crossing_text(series: &str, def: &SignalDef, old: Level, new: Level, v: f64) -> String {
+    let value = def.format(v);
+    let threshold = match new {
+        Level::Crit => def.crit,
+        Level::Warn => def.warn,
+        _ => None,
+    };
+    let cmp = match def.direction {
+        Direction::Above => "≥",
+        Direction::Below => "≤",
+    };
+    match (new, threshold) {
+        (Level::Ok, _) => format!("{series} back to normal: {value}"),
+        (lvl, Some(t)) if new > old => format!(
+            "{series} {}: {value} ({cmp} {})",
+            lvl.as_str(),
+            def.format(t)
+        ),
+        (lvl, Some(t)) => format!(
+            "{series} eased to {}: {value} ({cmp} {})",
+            lvl.as_str(),
+            def.format(t)
+        ),
+        (lvl, None) => format!("{series} {}: {value}", lvl.as_str()),
+    }
+}

@@ -1,0 +1,2 @@
+//! Sources: tasks that turn the outside world into events for the room.
+pub mod drill;

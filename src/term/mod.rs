@@ -1,0 +1,1 @@
+//! Terminals: the local tty (`local.rs`) and SSH sessions (`ssh.rs`).
