@@ -15,6 +15,44 @@ pub struct RoomHandle {
     tx: mpsc::Sender<Draft>,
 }
 
+impl RoomHandle {
+    /// Starts a room that folds into memory only (no log): for tests and as the core
+    /// of the live room. Events get ids from `next_id` on.
+    pub fn start_in_memory(incident: Incident) -> RoomHandle {
+        let next_id = incident.last_id + 1;
+        let incident = Arc::new(RwLock::new(incident));
+        let (vtx, vrx) = watch::channel(0u64);
+        let (tx, mut rx) = mpsc::channel::<Draft>(4096);
+        let state = incident.clone();
+        tokio::spawn(async move {
+            let mut id = next_id;
+            let mut version = 0u64;
+            let mut batch = Vec::new();
+            while rx.recv_many(&mut batch, 1024).await > 0 {
+                {
+                    let mut inc = match state.write() {
+                        Ok(g) => g,
+                        Err(p) => p.into_inner(),
+                    };
+                    for d in batch.drain(..) {
+                        inc.apply(&d.into_event(id));
+                        id += 1;
+                    }
+                }
+                version += 1;
+                if vtx.send(version).is_err() && vtx.is_closed() {
+                    // No view listens; keep folding for sources.
+                }
+            }
+        });
+        RoomHandle {
+            incident,
+            version: vrx,
+            tx,
+        }
+    }
+}
+
 /// The room has stopped.
 #[derive(Debug, thiserror::Error)]
 #[error("the room has closed")]

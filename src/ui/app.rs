@@ -33,6 +33,17 @@ pub struct AppOptions {
     pub mode: Mode,
 }
 
+impl AppOptions {
+    /// A live, read-write view for `user`.
+    pub fn new(user: &str) -> Self {
+        AppOptions {
+            user: user.to_string(),
+            read_only: false,
+            mode: Mode::Live,
+        }
+    }
+}
+
 /// One view of the room (the local terminal or one SSH session).
 pub struct App {
     pub opts: AppOptions,
