@@ -346,6 +346,12 @@ pub enum EventKind {
         scenario: String,
         #[serde(default)]
         speed: f64,
+        /// The scenario's title: the room's title until the people declare the incident.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+        /// The scenario's suggested severity (shown until the people declare one).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        severity: Option<Severity>,
     },
     /// A kind this version does not know (from a newer warroom). Kept as raw JSON.
     #[serde(skip)]

@@ -743,8 +743,21 @@ impl Incident {
                     format!("Impact started at {} UTC", at.format("%Y-%m-%d %H:%M:%S")),
                 );
             }
-            EventKind::DrillStarted { scenario, speed } => {
+            EventKind::DrillStarted {
+                scenario,
+                speed,
+                title,
+                severity,
+            } => {
                 self.drill = Some(scenario.clone());
+                if !self.declared {
+                    if let Some(t) = title {
+                        self.title = t.clone();
+                    }
+                    if let Some(s) = severity {
+                        self.severity = *s;
+                    }
+                }
                 self.entry(
                     e,
                     EntryKind::Drill,
