@@ -246,7 +246,7 @@ pub struct AlertmanagerConfig {
 pub struct DrillConfig {
     /// Scenario file (JSON Lines); a bare name also finds the drills built into the binary.
     pub path: PathBuf,
-    /// Time compression: 1 plays in real time.
+    /// Time compression: 1 plays in real time. Without `speed` in config: the drill's default.
     pub speed: f64,
 }
 
@@ -978,10 +978,21 @@ fn validate_source(
             })
         }
         "drill" => {
+            // Without `speed`, the drill's own default (its header) applies.
+            let mut drill_speed = 1.0;
             let path = match &r.path {
                 Some(p) => {
                     let pb = PathBuf::from(p.get_ref());
-                    if !crate::sources::drill::exists(&pb, dir) {
+                    if crate::sources::drill::exists(&pb, dir) {
+                        match crate::sources::drill::load(&pb, dir) {
+                            Ok(d) => drill_speed = d.header.speed,
+                            Err(e) => cx.err(
+                                p.span(),
+                                format!("drill {:?} is not valid: {e}", p.get_ref()),
+                                Some("see the drill format in drills/ (a header line, then one event per line)".into()),
+                            ),
+                        }
+                    } else {
                         cx.err(
                             p.span(),
                             format!("drill file not found: {:?}", p.get_ref()),
@@ -1004,7 +1015,7 @@ fn validate_source(
                 }
             };
             let speed = match &r.speed {
-                None => 1.0,
+                None => drill_speed,
                 Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => *s.get_ref(),
                 Some(s) => {
                     cx.err(
