@@ -1,7 +1,17 @@
 //! The drill source: plays a scenario's signal events in (compressed) real time.
-//! (Interface fixed; player in progress: see issue 3.)
+//!
+//! The format is described in `drills/` files: a header line, then one event per line
+//! with its scenario time `t` in seconds (see the shared DRILL_FORMAT contract).
 
 use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use crate::incident::{Actor, Draft, EventKind, Severity};
 
 /// Drills built into the binary: (file name, contents).
 pub const BUILTIN: &[(&str, &str)] = &[(
@@ -18,4 +28,321 @@ pub fn builtin(path: &Path) -> Option<&'static str> {
 /// True if the drill exists on disk (relative to `dir`) or is built in.
 pub fn exists(path: &Path, dir: &Path) -> bool {
     dir.join(path).is_file() || path.is_file() || builtin(path).is_some()
+}
+
+/// Reference times to X, in scenario seconds.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Reference {
+    pub detect: Option<f64>,
+    pub acknowledge: Option<f64>,
+    pub mitigate: Option<f64>,
+    pub resolve: Option<f64>,
+}
+
+/// The header line of a drill file.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct DrillHeader {
+    pub warroom_drill: u32,
+    pub name: String,
+    pub title: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub based_on: String,
+    #[serde(default)]
+    pub invented: String,
+    /// Default compression: scenario seconds per wall second.
+    #[serde(default = "one")]
+    pub speed: f64,
+    /// Scenario length in seconds.
+    #[serde(default)]
+    pub duration: f64,
+    #[serde(default)]
+    pub reference: Reference,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// One scenario event: at scenario second `t`, `by` did `kind`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrillEvent {
+    pub t: f64,
+    pub by: Actor,
+    pub kind: EventKind,
+}
+
+/// A parsed drill.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drill {
+    pub header: DrillHeader,
+    pub events: Vec<DrillEvent>,
+}
+
+#[derive(Deserialize)]
+struct RawEvent {
+    t: f64,
+    by: Actor,
+    kind: serde_json::Value,
+}
+
+/// The drill format version this build reads.
+pub const DRILL_VERSION: u32 = 1;
+
+/// Parses a drill file. Errors name the line (1-based) and what is wrong with it.
+pub fn parse(text: &str) -> Result<Drill, String> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty());
+    let (hline, htext) = lines
+        .next()
+        .ok_or_else(|| "line 1: empty drill file (expected a header line)".to_string())?;
+    let header: DrillHeader =
+        serde_json::from_str(htext).map_err(|e| format!("line {hline}: bad drill header: {e}"))?;
+    if header.warroom_drill != DRILL_VERSION {
+        return Err(format!(
+            "line {hline}: drill format version {} is not supported (this warroom reads {DRILL_VERSION})",
+            header.warroom_drill
+        ));
+    }
+    if !(header.speed > 0.0 && header.speed.is_finite()) {
+        return Err(format!(
+            "line {hline}: `speed` must be a positive number, got {}",
+            header.speed
+        ));
+    }
+    if header.title.trim().is_empty() {
+        return Err(format!("line {hline}: `title` is empty"));
+    }
+    let mut events = Vec::new();
+    let mut last_t = 0.0f64;
+    for (n, l) in lines {
+        let raw: RawEvent =
+            serde_json::from_str(l).map_err(|e| format!("line {n}: bad event: {e}"))?;
+        if !(raw.t >= 0.0 && raw.t.is_finite()) {
+            return Err(format!(
+                "line {n}: `t` must be a non-negative number of seconds, got {}",
+                raw.t
+            ));
+        }
+        if raw.t < last_t {
+            return Err(format!(
+                "line {n}: `t` goes back in time ({} after {last_t}); events must be in order",
+                raw.t
+            ));
+        }
+        last_t = raw.t;
+        let kind: EventKind = serde_json::from_value(raw.kind)
+            .map_err(|e| format!("line {n}: bad event kind: {e}"))?;
+        if matches!(
+            kind,
+            EventKind::IncidentDeclared { .. }
+                | EventKind::SeverityChanged { .. }
+                | EventKind::StateChanged { .. }
+                | EventKind::RoleAssigned { .. }
+                | EventKind::ChecklistToggled { .. }
+                | EventKind::ImpactStarted { .. }
+        ) {
+            return Err(format!(
+                "line {n}: a drill must not contain `{}`: that is what the people in the room practise",
+                kind.name()
+            ));
+        }
+        events.push(DrillEvent {
+            t: raw.t,
+            by: raw.by,
+            kind: sanitise(kind),
+        });
+    }
+    Ok(Drill { header, events })
+}
+
+/// Drill files may come from anywhere: their text goes through the sanitiser like any
+/// other external text.
+fn sanitise(kind: EventKind) -> EventKind {
+    use crate::text::{block, line};
+    match kind {
+        EventKind::Note { text } => EventKind::Note { text: block(&text) },
+        EventKind::StatusIncident {
+            page,
+            id,
+            title,
+            status,
+            body,
+            update_id,
+            impact,
+            posted_at,
+        } => EventKind::StatusIncident {
+            page: line(&page),
+            id: line(&id),
+            title: line(&title),
+            status: line(&status),
+            body: block(&body),
+            update_id: update_id.map(|u| line(&u)),
+            impact: impact.map(|i| line(&i)),
+            posted_at,
+        },
+        EventKind::StatusComponent {
+            page,
+            component,
+            status,
+            group,
+        } => EventKind::StatusComponent {
+            page: line(&page),
+            component: line(&component),
+            status: line(&status),
+            group: group.map(|g| line(&g)),
+        },
+        EventKind::Alert {
+            name,
+            state,
+            labels,
+            summary,
+            fingerprint,
+            starts_at,
+        } => EventKind::Alert {
+            name: line(&name),
+            state,
+            labels: labels
+                .into_iter()
+                .map(|(k, v)| (line(&k), line(&v)))
+                .collect(),
+            summary: block(&summary),
+            fingerprint,
+            starts_at,
+        },
+        other => other,
+    }
+}
+
+/// Loads a drill: from disk (`path` relative to `dir`, then as given), else the built-in
+/// drill with the same file name.
+pub fn load(path: &Path, dir: &Path) -> Result<Drill, String> {
+    for p in [dir.join(path), path.to_path_buf()] {
+        if p.is_file() {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            return parse(&text).map_err(|e| format!("{}: {e}", p.display()));
+        }
+    }
+    match builtin(path) {
+        Some(text) => parse(text).map_err(|e| format!("(built-in) {}: {e}", path.display())),
+        None => Err(format!(
+            "drill file not found: {} (built-in drills: {})",
+            path.display(),
+            BUILTIN
+                .iter()
+                .map(|(n, _)| *n)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// Plays `drill` from now: each event with scenario time `t` is sent at wall time
+/// start + t/speed, with that time as its `at`. Ends after the last event, or when the
+/// room stops listening.
+pub fn spawn(name: &str, drill: Drill, speed: f64, tx: mpsc::Sender<Draft>) -> JoinHandle<()> {
+    spawn_at(name, drill, speed, Utc::now(), tx)
+}
+
+/// Like [`spawn`] for a drill that started at `started` (continuing a drill log): events
+/// whose time has already passed are skipped (they are in the log, or were missed while
+/// the room was closed).
+pub fn spawn_at(
+    name: &str,
+    drill: Drill,
+    speed: f64,
+    started: DateTime<Utc>,
+    tx: mpsc::Sender<Draft>,
+) -> JoinHandle<()> {
+    let speed = if speed > 0.0 && speed.is_finite() {
+        speed
+    } else {
+        drill.header.speed
+    };
+    let name = name.to_string();
+    // One start instant; every event is scheduled from it, so sleeps never add up.
+    let now_wall = Utc::now();
+    let now_inst = Instant::now();
+    let behind = (now_wall - started).to_std().unwrap_or_default();
+    let start_inst = now_inst.checked_sub(behind).unwrap_or(now_inst);
+    tokio::spawn(async move {
+        tracing::info!(drill = %name, speed, events = drill.events.len(), "drill playing");
+        for ev in drill.events {
+            let offset = std::time::Duration::from_secs_f64(ev.t / speed);
+            let due = start_inst + offset;
+            if due < now_inst {
+                continue;
+            }
+            tokio::time::sleep_until(due).await;
+            let at = started
+                + chrono::Duration::from_std(offset).unwrap_or_else(|_| chrono::Duration::zero());
+            if tx.send(Draft::new(at, ev.by, ev.kind)).await.is_err() {
+                tracing::info!(drill = %name, "room closed; drill stops");
+                return;
+            }
+        }
+        tracing::info!(drill = %name, "drill played to its end");
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = r#"{"warroom_drill":1,"name":"x","title":"DRILL: x","severity":"SEV2","speed":6,"duration":60}"#;
+
+    #[test]
+    fn errors_name_the_line() {
+        let text = format!(
+            "{HEADER}\n{{\"t\":0,\"by\":\"system\",\"kind\":{{\"type\":\"note\",\"text\":\"a\"}}}}\n{{\"t\":1,\"by\":\"system\",\"kind\":{{\"type\":\"nope\"}}}}\n"
+        );
+        let e = parse(&text).unwrap_err();
+        assert!(e.starts_with("line 3:"), "{e}");
+    }
+
+    #[test]
+    fn time_must_not_go_back() {
+        let text = format!(
+            "{HEADER}\n{{\"t\":5,\"by\":\"system\",\"kind\":{{\"type\":\"note\",\"text\":\"a\"}}}}\n{{\"t\":1,\"by\":\"system\",\"kind\":{{\"type\":\"note\",\"text\":\"b\"}}}}\n"
+        );
+        let e = parse(&text).unwrap_err();
+        assert!(
+            e.starts_with("line 3:") && e.contains("back in time"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn people_actions_are_refused() {
+        let text = format!(
+            "{HEADER}\n{{\"t\":5,\"by\":{{\"person\":\"x\"}},\"kind\":{{\"type\":\"state_changed\",\"state\":\"resolved\"}}}}\n"
+        );
+        let e = parse(&text).unwrap_err();
+        assert!(e.contains("state_changed"), "{e}");
+    }
+
+    #[test]
+    fn hostile_text_is_sanitised() {
+        let text = format!(
+            "{HEADER}\n{{\"t\":5,\"by\":{{\"person\":\"x\"}},\"kind\":{{\"type\":\"note\",\"text\":\"hi\\u001b]52;c;Zm9v\\u0007 there\"}}}}\n"
+        );
+        let d = parse(&text).unwrap();
+        match &d.events[0].kind {
+            EventKind::Note { text } => assert!(!text.contains('\u{1b}'), "{text:?}"),
+            k => panic!("{k:?}"),
+        }
+    }
+
+    #[test]
+    fn builtin_drill_parses() {
+        for (name, text) in BUILTIN {
+            let d = parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!d.events.is_empty(), "{name}");
+        }
+    }
 }
