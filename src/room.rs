@@ -1,11 +1,28 @@
 //! The live room: single writer of the log, holds the folded state, tells every view
-//! when it changed. (Interface fixed; implementation in progress: see issue 3.)
+//! when it changed.
+//!
+//! Sources and views send [`Draft`]s over one mpsc channel. The room task takes every
+//! pending draft as one batch, gives them ids, appends them to the log (one write, one
+//! fsync) and only then folds them and bumps the watch version: an event counts once it
+//! is recorded. A failed append never panics: it is logged and shown as a problem of the
+//! `incident log` source.
 
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
-use tokio::sync::{mpsc, watch};
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, mpsc, watch};
 
-use crate::incident::{Draft, Incident};
+use crate::config::{Config, SourceKind};
+use crate::incident::{Actor, Draft, Event, EventKind, Incident};
+use crate::log::{LogError, LogWriter};
+use crate::sources::drill::{self, Drill};
+
+/// The name under which problems of the log itself are shown (sources pane, timeline).
+pub const LOG_SOURCE: &str = "incident log";
+
+/// Most drafts folded as one batch (one write, one fsync).
+const MAX_BATCH: usize = 1024;
 
 /// A handle on a running room, cheap to clone: one per view and per source.
 #[derive(Clone)]
@@ -13,6 +30,8 @@ pub struct RoomHandle {
     incident: Arc<RwLock<Incident>>,
     version: watch::Receiver<u64>,
     tx: mpsc::Sender<Draft>,
+    stop: Arc<Notify>,
+    done: watch::Receiver<bool>,
 }
 
 impl RoomHandle {
@@ -20,36 +39,21 @@ impl RoomHandle {
     /// of the live room. Events get ids from `next_id` on.
     pub fn start_in_memory(incident: Incident) -> RoomHandle {
         let next_id = incident.last_id + 1;
-        let incident = Arc::new(RwLock::new(incident));
-        let (vtx, vrx) = watch::channel(0u64);
-        let (tx, mut rx) = mpsc::channel::<Draft>(4096);
-        let state = incident.clone();
-        tokio::spawn(async move {
-            let mut id = next_id;
-            let mut version = 0u64;
-            let mut batch = Vec::new();
-            while rx.recv_many(&mut batch, 1024).await > 0 {
-                {
-                    let mut inc = match state.write() {
-                        Ok(g) => g,
-                        Err(p) => p.into_inner(),
-                    };
-                    for d in batch.drain(..) {
-                        inc.apply(&d.into_event(id));
-                        id += 1;
-                    }
-                }
-                version += 1;
-                if vtx.send(version).is_err() && vtx.is_closed() {
-                    // No view listens; keep folding for sources.
-                }
-            }
-        });
-        RoomHandle {
-            incident,
-            version: vrx,
-            tx,
-        }
+        start(incident, Writer::Memory { next_id })
+    }
+
+    /// Stops the room: what is already queued is recorded, later drafts are refused.
+    /// Returns once the last batch is on disk.
+    pub async fn shutdown(&self) {
+        self.stop.notify_one();
+        let mut done = self.done.clone();
+        // An error means the task is gone already: nothing left to wait for.
+        let _ = done.wait_for(|d| *d).await;
+    }
+
+    /// True once the room task has ended.
+    pub fn is_closed(&self) -> bool {
+        *self.done.borrow()
     }
 }
 
@@ -81,5 +85,440 @@ impl RoomHandle {
     /// A sender for sources.
     pub fn sender(&self) -> mpsc::Sender<Draft> {
         self.tx.clone()
+    }
+}
+
+/// How to open a room.
+#[derive(Clone, Debug, Default)]
+pub struct RoomOptions {
+    /// The person opening the room (author of the declaration of a live incident).
+    pub user: String,
+    /// Log to write; default from the `[incident] log` template of the config.
+    pub log_path: Option<PathBuf>,
+    /// Drill speed override (scenario seconds per wall second).
+    pub speed: Option<f64>,
+}
+
+/// A drill the room plays: which source, the scenario, how fast, since when.
+#[derive(Clone, Debug)]
+pub struct DrillPlan {
+    /// The source's name in config.
+    pub source: String,
+    pub drill: Drill,
+    pub speed: f64,
+    /// When the drill started (now for a new log; the recorded start when continuing).
+    pub started: DateTime<Utc>,
+}
+
+impl DrillPlan {
+    /// Starts playing into the room.
+    pub fn spawn(&self, room: &RoomHandle) -> tokio::task::JoinHandle<()> {
+        drill::spawn_at(
+            &self.drill.header.name,
+            self.drill.clone(),
+            self.speed,
+            self.started,
+            room.sender(),
+        )
+    }
+}
+
+/// What `open` did.
+#[derive(Clone, Debug)]
+pub struct RoomInfo {
+    pub log_path: PathBuf,
+    pub incident_id: String,
+    /// The scenario's name when this room is a drill.
+    pub drill: Option<String>,
+    /// True when an existing log was continued.
+    pub continued: bool,
+    /// Drills to play (one per drill source), with their speed.
+    pub drills: Vec<DrillPlan>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoomError {
+    #[error(transparent)]
+    Log(#[from] LogError),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("drill source {source_name:?}: {message}")]
+    Drill {
+        source_name: String,
+        message: String,
+    },
+}
+
+/// Opens the live room for `config`: continues the log if it exists, else creates it and
+/// seeds it (checklists; the declaration for a live incident, `drill_started` for a drill).
+pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, RoomInfo), RoomError> {
+    let now = Utc::now();
+    let mut drills = Vec::new();
+    for s in &config.sources {
+        if let SourceKind::Drill(d) = &s.kind {
+            let loaded = drill::load(&d.path, &config.dir).map_err(|message| RoomError::Drill {
+                source_name: s.name.clone(),
+                message,
+            })?;
+            let speed = opts
+                .speed
+                .filter(|v| *v > 0.0 && v.is_finite())
+                .unwrap_or(d.speed);
+            drills.push(DrillPlan {
+                source: s.name.clone(),
+                drill: loaded,
+                speed,
+                started: now,
+            });
+        }
+    }
+    let first_drill = drills.first().map(|p| p.drill.header.clone());
+    let first_drill = first_drill.as_ref();
+    let title = first_drill.map_or(config.incident.title.clone(), |h| h.title.clone());
+
+    let (path, from_template) = match &opts.log_path {
+        Some(p) => (p.clone(), false),
+        None => (
+            log_path_from_template(&config.incident.log, &title, now),
+            true,
+        ),
+    };
+    // A drill is a fresh practice each time: never continue a templated drill log.
+    let path = if from_template && first_drill.is_some() {
+        first_free(&path)
+    } else {
+        path
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| RoomError::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+
+    let mut incident = Incident::new();
+    let continued = path.exists();
+    let incident_id;
+    let writer = if continued {
+        let mut drill_start = None;
+        let (w, header, recovery) = LogWriter::open(&path, |e: Event| {
+            if matches!(e.kind, EventKind::DrillStarted { .. }) && drill_start.is_none() {
+                drill_start = Some(e.at);
+            }
+            incident.apply(&e);
+        })?;
+        if !recovery.damaged.is_empty() {
+            tracing::warn!(
+                log = %path.display(),
+                damaged = recovery.damaged.len(),
+                moved_to = ?recovery.damaged_file,
+                "damaged lines in the log were set aside"
+            );
+        }
+        if let Some(at) = drill_start {
+            for p in &mut drills {
+                p.started = at;
+            }
+        }
+        incident_id = header.incident;
+        w
+    } else {
+        incident_id = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("incident")
+            .to_string();
+        let mut w = LogWriter::create(&path, &incident_id)?;
+        let mut seed = Vec::new();
+        match first_drill {
+            Some(h) => seed.push(Draft::new(
+                now,
+                Actor::System,
+                EventKind::DrillStarted {
+                    scenario: h.name.clone(),
+                    speed: drills.first().map_or(h.speed, |p| p.speed),
+                    title: Some(h.title.clone()),
+                    severity: Some(h.severity),
+                },
+            )),
+            None => seed.push(Draft::new(
+                now,
+                Actor::Person(opts.user.clone()),
+                EventKind::IncidentDeclared {
+                    title: config.incident.title.clone(),
+                    severity: config.incident.severity,
+                },
+            )),
+        }
+        for (list, items) in config.checklists.lists() {
+            if !items.is_empty() {
+                seed.push(Draft::new(
+                    now,
+                    Actor::System,
+                    EventKind::ChecklistDefined {
+                        list: list.to_string(),
+                        items: items.to_vec(),
+                    },
+                ));
+            }
+        }
+        let mut id = w.next_id();
+        let events: Vec<Event> = seed
+            .into_iter()
+            .map(|d| {
+                let e = d.into_event(id);
+                id += 1;
+                e
+            })
+            .collect();
+        w.append(&events)?;
+        incident.apply_all(&events);
+        w
+    };
+    tracing::info!(log = %path.display(), continued, drill = ?first_drill.map(|h| &h.name), "room open");
+    let info = RoomInfo {
+        log_path: path,
+        incident_id,
+        drill: first_drill.map(|h| h.name.clone()),
+        continued,
+        drills,
+    };
+    Ok((
+        start(incident, Writer::Log(Arc::new(Mutex::new(writer)))),
+        info,
+    ))
+}
+
+/// Expands `{date}`, `{time}` and `{slug}` (of `title`) in a log path template.
+pub fn log_path_from_template(template: &str, title: &str, now: DateTime<Utc>) -> PathBuf {
+    let s = template
+        .replace("{date}", &now.format("%Y-%m-%d").to_string())
+        .replace("{time}", &now.format("%H%M%S").to_string())
+        .replace("{slug}", &slug(title));
+    PathBuf::from(s)
+}
+
+/// `"DRILL: Checkout failing!"` → `"drill-checkout-failing"` (at most 60 characters).
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= 60 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        "incident".to_string()
+    } else {
+        out
+    }
+}
+
+/// `path` if free, else `stem-2.ext`, `stem-3.ext`, ...
+fn first_free(path: &Path) -> PathBuf {
+    if !path.exists() {
+        return path.to_path_buf();
+    }
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("incident")
+        .to_string();
+    let ext = path.extension().and_then(|s| s.to_str());
+    (2u32..)
+        .map(|n| {
+            let name = match ext {
+                Some(x) => format!("{stem}-{n}.{x}"),
+                None => format!("{stem}-{n}"),
+            };
+            path.with_file_name(name)
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+enum Writer {
+    Memory { next_id: u64 },
+    Log(Arc<Mutex<LogWriter>>),
+}
+
+fn start(incident: Incident, writer: Writer) -> RoomHandle {
+    let incident = Arc::new(RwLock::new(incident));
+    let (vtx, vrx) = watch::channel(0u64);
+    let (tx, rx) = mpsc::channel::<Draft>(4096);
+    let stop = Arc::new(Notify::new());
+    let (done_tx, done_rx) = watch::channel(false);
+    tokio::spawn(run(
+        writer,
+        incident.clone(),
+        rx,
+        vtx,
+        stop.clone(),
+        done_tx,
+    ));
+    RoomHandle {
+        incident,
+        version: vrx,
+        tx,
+        stop,
+        done: done_rx,
+    }
+}
+
+/// The room task: the single writer.
+async fn run(
+    mut writer: Writer,
+    state: Arc<RwLock<Incident>>,
+    mut rx: mpsc::Receiver<Draft>,
+    vtx: watch::Sender<u64>,
+    stop: Arc<Notify>,
+    done: watch::Sender<bool>,
+) {
+    let mut version = 0u64;
+    let mut batch = Vec::with_capacity(64);
+    let mut stopping = false;
+    let mut log_failing = false;
+    loop {
+        let n = if stopping {
+            rx.recv_many(&mut batch, MAX_BATCH).await
+        } else {
+            tokio::select! {
+                n = rx.recv_many(&mut batch, MAX_BATCH) => n,
+                _ = stop.notified() => {
+                    // Refuse new drafts, record what is queued, then end.
+                    rx.close();
+                    stopping = true;
+                    continue;
+                }
+            }
+        };
+        if n == 0 {
+            break;
+        }
+        let drafts = std::mem::take(&mut batch);
+        let folded = commit(&mut writer, drafts, &mut log_failing).await;
+        {
+            let mut inc = match state.write() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            inc.apply_all(&folded);
+        }
+        version += 1;
+        // No view listening is fine: sources keep the room going.
+        let _ = vtx.send(version);
+    }
+    tracing::info!(version, "room closed");
+    let _ = done.send(true);
+}
+
+/// Gives the drafts ids and records them. Returns what is to be folded: the recorded
+/// events, or (when the log failed) a `source_health` problem that is shown but, since the
+/// log cannot take it, kept in memory with id 0.
+async fn commit(writer: &mut Writer, drafts: Vec<Draft>, log_failing: &mut bool) -> Vec<Event> {
+    match writer {
+        Writer::Memory { next_id } => drafts
+            .into_iter()
+            .map(|d| {
+                let e = d.into_event(*next_id);
+                *next_id += 1;
+                e
+            })
+            .collect(),
+        Writer::Log(w) => {
+            let w = w.clone();
+            let n = drafts.len();
+            let res = tokio::task::spawn_blocking(move || {
+                let mut w = match w.lock() {
+                    Ok(g) => g,
+                    Err(p) => p.into_inner(),
+                };
+                let mut id = w.next_id();
+                let events: Vec<Event> = drafts
+                    .into_iter()
+                    .map(|d| {
+                        let e = d.into_event(id);
+                        id += 1;
+                        e
+                    })
+                    .collect();
+                w.append(&events).map(|()| events)
+            })
+            .await;
+            let err = match res {
+                Ok(Ok(mut events)) => {
+                    if std::mem::take(log_failing) {
+                        tracing::info!("incident log writable again");
+                        events.push(health(true, None));
+                    }
+                    return events;
+                }
+                Ok(Err(e)) => e.to_string(),
+                Err(e) => format!("log writer failed: {e}"),
+            };
+            tracing::error!(error = %err, lost = n, "append to the incident log failed");
+            *log_failing = true;
+            vec![health(
+                false,
+                Some(format!("{err}; {n} events not recorded")),
+            )]
+        }
+    }
+}
+
+fn health(ok: bool, error: Option<String>) -> Event {
+    Event {
+        id: 0,
+        at: Utc::now(),
+        by: Actor::System,
+        kind: EventKind::SourceHealth {
+            source: LOG_SOURCE.to_string(),
+            ok,
+            error,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_is_file_friendly() {
+        assert_eq!(
+            slug("DRILL: Checkout failing during the summer sale"),
+            "drill-checkout-failing-during-the-summer-sale"
+        );
+        assert_eq!(slug("  ¡¡¡ "), "incident");
+        assert!(slug(&"a b ".repeat(100)).len() <= 60);
+    }
+
+    #[test]
+    fn template_expands() {
+        let now = DateTime::parse_from_rfc3339("2026-11-21T09:08:07Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            log_path_from_template("incidents/{date}-{time}-{slug}.jsonl", "Pay down", now),
+            PathBuf::from("incidents/2026-11-21-090807-pay-down.jsonl")
+        );
+    }
+
+    #[test]
+    fn first_free_adds_a_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.jsonl");
+        assert_eq!(first_free(&p), p);
+        std::fs::write(&p, "x").unwrap();
+        assert_eq!(first_free(&p), dir.path().join("a-2.jsonl"));
     }
 }
