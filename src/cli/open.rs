@@ -1,9 +1,116 @@
-//! `warroom` (no subcommand): open the war room.
+//! `warroom` (no subcommand): open the war room on the local terminal.
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use super::args::OpenArgs;
+use crate::config::Config;
+use crate::room::{self, RoomOptions};
+use crate::term::local;
 
 pub fn run(args: &OpenArgs) -> ExitCode {
-    let _ = args;
-    super::not_built("(open the room)", 3)
+    let config = match Config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let log_file = init_tracing();
+    let user = user_name(args.user.as_deref());
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("warroom: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let opts = RoomOptions {
+        user: user.clone(),
+        log_path: args.log.clone(),
+        speed: args.speed,
+    };
+    let result = rt.block_on(async {
+        let (room, info) = room::open(&config, opts).await?;
+        for plan in &info.drills {
+            plan.spawn(&room);
+        }
+        // SOURCES: the other source kinds (prometheus, statuspage, feed, reports,
+        // alertmanager) start here, once `crate::sources::spawn_all` lands:
+        //     crate::sources::spawn_all(&config, &room);
+        // SSH: `args.ssh` (serve responders beside the local view) is wired by the SSH work.
+        if args.ssh.is_some() {
+            tracing::warn!("--ssh is not served by this build yet");
+        }
+        let exit = local::run(room.clone(), &user).await;
+        room.shutdown().await;
+        Ok::<_, anyhow::Error>((exit?, info))
+    });
+    rt.shutdown_timeout(Duration::from_millis(500));
+    match result {
+        Ok((exit, info)) => {
+            // The first thing printed after leaving: where the record is.
+            println!("incident log: {}", info.log_path.display());
+            tracing::info!(?exit, "bye");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            local::restore_terminal();
+            eprintln!("warroom: {e:#}");
+            if let Some(f) = log_file {
+                eprintln!("details: {}", f.display());
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The person's name: `--user` (or `$WARROOM_USER`), then `$USER`, else "commander".
+pub fn user_name(given: Option<&str>) -> String {
+    let clean = |s: &str| crate::text::line_max(s.trim(), 40);
+    given
+        .map(clean)
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            std::env::var("USER")
+                .ok()
+                .map(|s| clean(&s))
+                .filter(|s| !s.is_empty())
+        })
+        .unwrap_or_else(|| "commander".to_string())
+}
+
+/// Where warroom's own log goes: `$XDG_STATE_HOME/warroom/warroom.log` (or
+/// `~/.local/state/warroom/warroom.log`).
+pub fn log_file_path() -> Option<PathBuf> {
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .filter(|s| !s.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/state")))?;
+    Some(state.join("warroom").join("warroom.log"))
+}
+
+/// Sends tracing to the log file (never to the screen). `WARROOM_LOG` sets the filter.
+/// Returns the file's path, or `None` when it could not be opened (then nothing is logged).
+fn init_tracing() -> Option<PathBuf> {
+    let path = log_file_path()?;
+    std::fs::create_dir_all(path.parent()?).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    let filter = tracing_subscriber::EnvFilter::try_from_env("WARROOM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init()
+        .ok()?;
+    Some(path)
 }
