@@ -275,7 +275,9 @@ pub fn spawn_at(
         for ev in drill.events {
             let offset = std::time::Duration::from_secs_f64(ev.t / speed);
             let due = start_inst + offset;
-            if due < now_inst {
+            // Already past when we start (continuing a drill): in the log, or missed.
+            // A second of grace, so a drill opened a moment ago plays from its start.
+            if due + std::time::Duration::from_secs(1) < now_inst {
                 continue;
             }
             tokio::time::sleep_until(due).await;
