@@ -14,7 +14,7 @@ use crossterm::event::{
     DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, KeyCode, KeyEvent,
     KeyEventKind, KeyModifiers,
 };
-use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use futures::StreamExt;
 use ratatui::Terminal;
@@ -50,6 +50,7 @@ impl TerminalGuard {
         execute!(
             io::stdout(),
             EnterAlternateScreen,
+            Clear(ClearType::All),
             EnableMouseCapture,
             cursor::Hide
         )?;
@@ -92,8 +93,9 @@ pub enum Exit {
 /// and `left` on the way out.
 pub async fn run(room: RoomHandle, user: &str) -> io::Result<Exit> {
     let guard = TerminalGuard::enter()?;
+    // No `Terminal::clear`: it asks the terminal for the cursor position, which not every
+    // terminal answers; the screen is cleared on entering instead.
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    term.clear()?;
     let mut app = App::new(AppOptions::new(user));
     let by = Actor::Person(user.to_string());
     let record = |kind: EventKind| -> bool {
