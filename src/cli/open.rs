@@ -39,9 +39,11 @@ pub fn run(args: &OpenArgs) -> ExitCode {
         for plan in &info.drills {
             plan.spawn(&room);
         }
-        // SOURCES: the other source kinds (prometheus, statuspage, feed, reports,
-        // alertmanager) start here, once `crate::sources::spawn_all` lands:
-        //     crate::sources::spawn_all(&config, &room);
+        // SOURCES: the live source kinds (prometheus, statuspage, feed, reports,
+        // alertmanager) start here once the sources work lands (it skips drill sources).
+        // Seeded with what the log already holds, so a continued room does not repeat it:
+        //     let known = room.read().clone();
+        //     crate::sources::spawn_all_seeded(&config, room.sender(), &known);
         // SSH: `args.ssh` (serve responders beside the local view) is wired by the SSH work.
         if args.ssh.is_some() {
             tracing::warn!("--ssh is not served by this build yet");
