@@ -212,21 +212,31 @@ fn assert_restored(out: &[u8]) {
 fn starts_on_the_built_in_drill_and_ctrl_c_restores_the_terminal() {
     let mut room = Room::start();
     room.wait_screen("the drill's title", |s| s.contains(TITLE));
-    // The room records who came in and the drill it plays.
+    let (status, out) = room.quit();
+    assert!(status.success(), "exit status {status:?}");
+    assert_restored(&out);
+}
+
+#[test]
+fn the_log_under_incidents_records_the_drill_and_who_came_and_went() {
+    let mut room = Room::start();
+    room.wait_screen("the drill's title", |s| s.contains(TITLE));
     room.wait_log("joined", |e| {
         e["kind"]["type"] == "joined" && e["kind"]["person"] == "pty-tester"
     });
     let started = room.wait_log("drill_started", |e| e["kind"]["type"] == "drill_started");
     assert_eq!(started["kind"]["scenario"], "checkout-outage");
     assert_eq!(started["kind"]["speed"], 6.0);
+    assert_eq!(started["kind"]["title"], TITLE);
     let (status, out) = room.quit();
     assert!(status.success(), "exit status {status:?}");
-    assert_restored(&out);
     room.wait_log("left", |e| e["kind"]["type"] == "left");
     let log = room.log_path().expect("a log under incidents/");
-    let text = String::from_utf8_lossy(&out);
     let name = log.file_name().and_then(|n| n.to_str()).unwrap_or("?");
-    assert!(text.contains(name), "the log's name is printed on leaving");
+    assert!(
+        String::from_utf8_lossy(&out).contains(name),
+        "the log's name is printed on leaving"
+    );
 }
 
 #[test]
