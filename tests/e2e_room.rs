@@ -273,3 +273,84 @@ fn a_note_and_a_tick_show_on_screen_and_land_in_the_log() {
     assert!(status.success());
     assert_restored(&out);
 }
+
+/// Run in a child process (see below): enters the room's terminal mode, then panics.
+fn panic_inside_the_terminal() {
+    let _guard = warroom::term::local::TerminalGuard::enter().expect("terminal mode");
+    print!("drawing a frame");
+    let _ = std::io::stdout().flush();
+    panic!("boom inside the room");
+}
+
+#[test]
+fn a_panic_still_restores_the_terminal() {
+    if std::env::var_os("WARROOM_E2E_PANIC_CHILD").is_some() {
+        panic_inside_the_terminal();
+    }
+    // This test's own binary, re-run on this test only, in a pty, told to panic.
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 40,
+            cols: 120,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(std::env::current_exe().expect("test binary"));
+    cmd.args([
+        "--exact",
+        "a_panic_still_restores_the_terminal",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    cmd.env("WARROOM_E2E_PANIC_CHILD", "1");
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).expect("start the child");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().expect("reader");
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let o2 = out.clone();
+    let reader_thread = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            o2.lock().expect("out").extend_from_slice(&buf[..n]);
+        }
+    });
+    let deadline = Instant::now() + LIMIT;
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the panicking child did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(!status.success(), "the child panicked");
+    // Drain what is left, then close the pty so the reader ends.
+    std::thread::sleep(Duration::from_millis(200));
+    drop(pty.master);
+    let _ = reader_thread.join();
+    let out = out.lock().expect("out").clone();
+    // The hook restores first; the drop guard restores once more while unwinding.
+    let enter = find(&out, b"\x1b[?1049h").expect("entered the alternate screen");
+    let leave = enter
+        + out[enter..]
+            .windows(8)
+            .position(|w| w == b"\x1b[?1049l")
+            .expect("left the alternate screen");
+    let tail = &out[leave..];
+    assert!(find(tail, b"\x1b[?25h").is_some(), "cursor shown again");
+    let msg = out
+        .windows(20)
+        .position(|w| w == b"boom inside the room")
+        .expect("the panic message is printed");
+    assert!(
+        msg > leave,
+        "the panic message comes after the terminal was restored, readable on the main screen"
+    );
+}
