@@ -206,8 +206,10 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
     let writer = if continued {
         let mut drill_start = None;
         let (w, header, recovery) = LogWriter::open(&path, |e: Event| {
-            if matches!(e.kind, EventKind::DrillStarted { .. }) && drill_start.is_none() {
-                drill_start = Some(e.at);
+            if let EventKind::DrillStarted { speed, .. } = &e.kind
+                && drill_start.is_none()
+            {
+                drill_start = Some((e.at, *speed));
             }
             incident.apply(&e);
         })?;
@@ -219,9 +221,13 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                 "damaged lines in the log were set aside"
             );
         }
-        if let Some(at) = drill_start {
+        // Continue the drill on its recorded clock (and speed, unless overridden).
+        if let Some((at, speed)) = drill_start {
             for p in &mut drills {
                 p.started = at;
+                if opts.speed.is_none() && speed > 0.0 && speed.is_finite() {
+                    p.speed = speed;
+                }
             }
         }
         incident_id = header.incident;

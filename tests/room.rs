@@ -351,3 +351,37 @@ async fn a_drill_played_into_the_room_arrives_whole_and_in_order() {
             .is_some_and(|(_, p)| p > 1000)
     );
 }
+
+#[tokio::test]
+async fn a_continued_drill_log_keeps_its_clock_and_speed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (cfg, logs) = drill_config(dir.path());
+    let log = logs.join("practice.jsonl");
+    let opts = |speed| RoomOptions {
+        user: "ana".into(),
+        log_path: Some(log.clone()),
+        speed,
+    };
+    let (room, first) = room::open(&cfg, opts(Some(60.0))).await.expect("opens");
+    room.shutdown().await;
+    let (room, again) = room::open(&cfg, opts(None)).await.expect("opens again");
+    room.shutdown().await;
+    assert!(again.continued);
+    assert_eq!(
+        again.log_path, log,
+        "an explicit log is continued, drill or not"
+    );
+    assert_eq!(again.drills[0].speed, 60.0, "the recorded speed");
+    let recorded = read_log(&log)
+        .into_iter()
+        .find(|e| matches!(e.kind, EventKind::DrillStarted { .. }))
+        .expect("drill_started")
+        .at;
+    assert_eq!(again.drills[0].started, recorded);
+    assert_eq!(first.drills[0].started, recorded);
+    let starts = read_log(&log)
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::DrillStarted { .. }))
+        .count();
+    assert_eq!(starts, 1, "not started twice");
+}
