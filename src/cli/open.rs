@@ -7,6 +7,7 @@ use super::args::OpenArgs;
 use crate::config::Config;
 use crate::room::{self, RoomOptions};
 use crate::term::local;
+use crate::ui::app::{App, AppOptions};
 
 pub fn run(args: &OpenArgs) -> ExitCode {
     let config = match Config::load(args.config.as_deref()) {
@@ -48,7 +49,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
         if args.ssh.is_some() {
             tracing::warn!("--ssh is not served by this build yet");
         }
-        let exit = local::run(room.clone(), &user).await;
+        let exit = local::run(room.clone(), app_for(&config, &user), &user).await;
         room.shutdown().await;
         Ok::<_, anyhow::Error>((exit?, info))
     });
@@ -69,6 +70,15 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The local view. UI HOOK (with the real App on main): set `opts.depth =
+/// ColorDepth::detect(COLORTERM, TERM, NO_COLOR)` from the environment, `opts.theme =
+/// Theme::load(&config.ui.theme, &dirs)` and `opts.themes = theme::load_all(&dirs)`, where
+/// `dirs` holds `config.ui.themes_dir` and `$XDG_CONFIG_HOME/warroom/themes`.
+fn app_for(config: &Config, user: &str) -> App {
+    let _ = config;
+    App::new(AppOptions::new(user))
 }
 
 /// The person's name: `--user` (or `$WARROOM_USER`), then `$USER`, else "commander".

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{Timelike, Utc};
 use crossterm::event::{
     DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, KeyCode, KeyEvent,
-    KeyEventKind, KeyModifiers,
+    KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
 use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 use crate::incident::{Actor, Draft, EventKind};
 use crate::room::RoomHandle;
-use crate::ui::app::{Action, App, AppOptions};
+use crate::ui::app::{Action, App};
 
 /// Shortest time between two frames (30 frames per second at most).
 pub const FRAME_GAP: Duration = Duration::from_millis(34);
@@ -91,12 +91,12 @@ pub enum Exit {
 
 /// Runs the room on the local terminal until the person leaves. Records `joined` on start
 /// and `left` on the way out.
-pub async fn run(room: RoomHandle, user: &str) -> io::Result<Exit> {
+/// `app` is the view, built by the caller with its options (theme, colour depth).
+pub async fn run(room: RoomHandle, mut app: App, user: &str) -> io::Result<Exit> {
     let guard = TerminalGuard::enter()?;
     // No `Terminal::clear`: it asks the terminal for the cursor position, which not every
     // terminal answers; the screen is cleared on entering instead.
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    let mut app = App::new(AppOptions::new(user));
     let by = Actor::Person(user.to_string());
     let record = |kind: EventKind| -> bool {
         match room.try_record(Draft::new(Utc::now(), by.clone(), kind)) {
@@ -144,7 +144,15 @@ pub async fn run(room: RoomHandle, user: &str) -> io::Result<Exit> {
                     if quit {
                         break Exit::Quit;
                     }
-                    dirty = true;
+                    // Pointer motion and focus changes alone change nothing on screen.
+                    if !matches!(
+                        ev,
+                        TermEvent::Mouse(MouseEvent { kind: MouseEventKind::Moved, .. })
+                            | TermEvent::FocusGained
+                            | TermEvent::FocusLost
+                    ) {
+                        dirty = true;
+                    }
                 }
                 Some(Err(e)) => {
                     tracing::error!(error = %e, "terminal input failed");
