@@ -113,8 +113,7 @@ fn entry_role(path: &Path, role: Role, user: &str, key: &PublicKey) -> Option<Ro
         if name.as_deref() != Some(user) {
             continue;
         }
-        let observer =
-            role == Role::Observer || split_options(opts).iter().any(|o| *o == "warroom-observer");
+        let observer = role == Role::Observer || split_options(opts).contains(&"warroom-observer");
         if !observer {
             return Some(Role::Responder);
         }
