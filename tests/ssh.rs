@@ -344,3 +344,83 @@ async fn restarting_the_server_keeps_the_host_key() {
     );
     fx.stop().await;
 }
+
+struct StuckClient;
+
+impl russh::client::Handler for StuckClient {
+    type Error = russh::Error;
+    async fn check_server_key(
+        &mut self,
+        _: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_and_the_others_go_on() {
+    if !have_ssh("a_client_that_stops_reading_is_dropped_and_the_others_go_on") {
+        return;
+    }
+    let mut fx = Fixture::start_with(warroom::term::ssh::ServeOptions {
+        stall_timeout: Duration::from_millis(800),
+    })
+    .await;
+    let bo = fx.connect("bo", "bo", 80, 24);
+    bo.wait_for(&TITLE[..40]).await;
+    // ana's client opens a view, then never takes another byte: a tiny SSH window and no
+    // reading means the server can send almost nothing.
+    let config = std::sync::Arc::new(russh::client::Config {
+        window_size: 1024,
+        channel_buffer_size: 1,
+        ..Default::default()
+    });
+    let mut h = russh::client::connect(config, ("127.0.0.1", fx.port()), StuckClient)
+        .await
+        .unwrap();
+    let key = russh::keys::load_secret_key(fx.key("ana"), None).unwrap();
+    let key = russh::keys::PrivateKeyWithHashAlg::new(std::sync::Arc::new(key), None);
+    assert!(
+        h.authenticate_publickey("ana", key)
+            .await
+            .unwrap()
+            .success()
+    );
+    let ch = h.channel_open_session().await.unwrap();
+    ch.request_pty(false, "xterm", 200, 60, 0, 0, &[])
+        .await
+        .unwrap();
+    ch.request_shell(false).await.unwrap();
+    fx.wait_room("ana joined", |i| i.present.contains("ana"))
+        .await;
+    let mut i = 0u32;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fx.room.read().present.contains("ana") {
+        assert!(
+            Instant::now() < deadline,
+            "a client that stopped reading was never dropped"
+        );
+        i += 1;
+        fx.record(EventKind::IncidentDeclared {
+            title: format!("flood {i:05} {}", "=".repeat((i % 50) as usize + 20)),
+            severity: Severity::Sev2,
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(presence(&fx.room.read(), "ana left"));
+    assert_eq!(
+        fx.server.as_ref().unwrap().sessions(),
+        1,
+        "only bo's view is left"
+    );
+    // bo still gets every change.
+    fx.record(EventKind::IncidentDeclared {
+        title: "after the stuck client".into(),
+        severity: Severity::Sev2,
+    })
+    .await;
+    bo.wait_for("after the stuck client").await;
+    drop(ch);
+    fx.stop().await;
+}

@@ -62,6 +62,10 @@ impl Fixture {
     /// Responders ana (comment `ana@laptop`) and bo (`warroom-name="bo"`), observer eve,
     /// and mallory whose key is in no file.
     pub async fn start() -> Fixture {
+        Fixture::start_with(ssh::ServeOptions::default()).await
+    }
+
+    pub async fn start_with(options: ssh::ServeOptions) -> Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         let ana = keygen(d, "ana", "ana@laptop");
@@ -99,7 +103,7 @@ impl Fixture {
         ))
         .await
         .expect("room runs");
-        let server = ssh::serve(room.clone(), &config, "127.0.0.1:0")
+        let server = ssh::serve_with(room.clone(), &config, "127.0.0.1:0", options)
             .await
             .expect("ssh server starts");
         Fixture {

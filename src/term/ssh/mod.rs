@@ -83,11 +83,37 @@ impl SshServer {
     }
 }
 
+/// Tuning that is not in the config file.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// A client that takes no output for this long is dropped (its view ends, `left` is
+    /// recorded). Default 20 s.
+    pub stall_timeout: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            stall_timeout: session::STALL_TIMEOUT,
+        }
+    }
+}
+
 /// Starts serving `room` over SSH on `addr` (e.g. `0.0.0.0:2222`, or `127.0.0.1:0`).
 pub async fn serve(
     room: RoomHandle,
     config: &SshConfig,
     addr: &str,
+) -> Result<SshServer, SshError> {
+    serve_with(room, config, addr, ServeOptions::default()).await
+}
+
+/// [`serve`] with tuning.
+pub async fn serve_with(
+    room: RoomHandle,
+    config: &SshConfig,
+    addr: &str,
+    options: ServeOptions,
 ) -> Result<SshServer, SshError> {
     let host_key_path = match &config.host_key {
         Some(p) => p.clone(),
@@ -121,7 +147,12 @@ pub async fn serve(
         responders: Some(responders),
         observers: config.observers.clone(),
     };
-    let shared = Arc::new(server::Shared::new(room, access, config));
+    let shared = Arc::new(server::Shared::new(
+        room,
+        access,
+        config,
+        options.stall_timeout,
+    ));
     let task = tokio::spawn(server::accept_loop(listener, key, shared.clone()));
     tracing::info!(%local, %fingerprint, "ssh server listening");
     Ok(SshServer {

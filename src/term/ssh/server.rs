@@ -24,6 +24,7 @@ pub struct Shared {
     pub limiter: RateLimiter,
     pub max_sessions: usize,
     pub idle_timeout: Duration,
+    pub stall_timeout: Duration,
     /// Views open now.
     pub active: AtomicUsize,
     /// Set to true when the server stops.
@@ -33,13 +34,19 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(room: RoomHandle, access: Access, config: &SshConfig) -> Self {
+    pub fn new(
+        room: RoomHandle,
+        access: Access,
+        config: &SshConfig,
+        stall_timeout: Duration,
+    ) -> Self {
         Shared {
             room,
             access,
             limiter: RateLimiter::new(config.max_auth_failures),
             max_sessions: config.max_sessions,
             idle_timeout: config.idle_timeout,
+            stall_timeout,
             active: AtomicUsize::new(0),
             shutdown: watch::channel(false).0,
             presence: Mutex::new(HashMap::new()),

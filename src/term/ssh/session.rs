@@ -3,8 +3,8 @@
 //! The view task never waits on the client: frames go into a small queue that a writer
 //! task drains at the pace of the SSH window. When the queue is full the view stops
 //! drawing (changes pile up in the room's state, not in memory) and draws the accumulated
-//! change once the queue has room; a client that takes no data for [`STALL_TIMEOUT`] is
-//! dropped.
+//! change once the queue has room; a client that takes no data for the stall timeout
+//! (default [`STALL_TIMEOUT`]) is dropped.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -202,7 +202,13 @@ impl<'a> View<'a> {
         let (frames, rx) = mpsc::channel::<Bytes>(QUEUE);
         let drained = Arc::new(Notify::new());
         let (stall_tx, stall_rx) = oneshot::channel();
-        let writer = tokio::spawn(write_frames(write, rx, drained.clone(), stall_tx));
+        let writer = tokio::spawn(write_frames(
+            write,
+            rx,
+            drained.clone(),
+            stall_tx,
+            ctx.shared.stall_timeout,
+        ));
         let screen = Screen::new(pty.size).ok();
         View {
             ctx,
@@ -449,9 +455,10 @@ async fn write_frames(
     mut rx: mpsc::Receiver<Bytes>,
     drained: Arc<Notify>,
     stalled: oneshot::Sender<()>,
+    stall_timeout: Duration,
 ) {
     while let Some(frame) = rx.recv().await {
-        match tokio::time::timeout(STALL_TIMEOUT, write.data_bytes(frame)).await {
+        match tokio::time::timeout(stall_timeout, write.data_bytes(frame)).await {
             Ok(Ok(())) => drained.notify_one(),
             Ok(Err(_)) => return,
             Err(_) => {
