@@ -242,6 +242,11 @@ fn nz(n: u16) -> std::num::NonZeroU16 {
 }
 
 impl Client {
+    /// `ssh -tt ARGS` in a pseudo-terminal, read through vt100.
+    pub fn spawn_ssh(args: Vec<String>, cols: u16, rows: u16) -> Client {
+        Client::spawn(args, cols, rows, true)
+    }
+
     fn spawn(args: Vec<String>, cols: u16, rows: u16, read: bool) -> Client {
         let pty = native_pty_system()
             .openpty(PtySize {
