@@ -66,6 +66,14 @@ impl Fixture {
     }
 
     pub async fn start_with(options: ssh::ServeOptions) -> Fixture {
+        Fixture::start_custom(options, |_| {}).await
+    }
+
+    /// With the SSH config adjusted by `tweak` (limits).
+    pub async fn start_custom(
+        options: ssh::ServeOptions,
+        tweak: impl FnOnce(&mut SshConfig),
+    ) -> Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         let ana = keygen(d, "ana", "ana@laptop");
@@ -90,6 +98,8 @@ impl Fixture {
             host_key: Some(d.join("state").join("host_key")),
             ..SshConfig::default()
         };
+        let mut config = config;
+        tweak(&mut config);
         let mut inc = Incident::new();
         inc.title = TITLE.to_string();
         let room = RoomHandle::start_in_memory(inc);

@@ -96,7 +96,7 @@ pub async fn run(channel: Channel<Msg>, ctx: Ctx) {
     if n > shared.max_sessions {
         shared.active.fetch_sub(1, Ordering::SeqCst);
         let msg = format!(
-            "warroom: the room is full ({} views); try again later.\r\n",
+            "warroom: the room is full (at most {} views at once); try again later.\r\n",
             shared.max_sessions
         );
         say_and_close(&write, &msg, 1).await;
