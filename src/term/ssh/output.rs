@@ -21,9 +21,17 @@ pub const ENTER: &[u8] = b"\x1b[?1049h\x1b[?25l\x1b[2J\x1b[H";
 /// Show the cursor, reset attributes, leave the alternate screen.
 pub const LEAVE: &[u8] = b"\x1b[0m\x1b[?25h\x1b[?1049l";
 
-/// A client's size (cols, rows from the SSH request, any u32) clamped to 1..=MAX_SIDE.
+/// Largest screen accepted, in cells: two ratatui buffers of this many cells are kept per
+/// view (~10 MB), so one client cannot make a view take hundreds of megabytes.
+pub const MAX_CELLS: u32 = 100_000;
+
+/// A client's size (cols, rows from the SSH request, any u32) clamped to 1..=MAX_SIDE per
+/// side and MAX_CELLS in all (by taking rows away).
 pub fn clamp_size(cols: u32, rows: u32) -> Size {
-    let c = |v: u32| u16::try_from(v.clamp(1, u32::from(MAX_SIDE))).unwrap_or(MAX_SIDE);
+    let side = |v: u32| v.clamp(1, u32::from(MAX_SIDE));
+    let cols = side(cols);
+    let rows = side(rows).min((MAX_CELLS / cols).max(1));
+    let c = |v: u32| u16::try_from(v).unwrap_or(MAX_SIDE);
     Size::new(c(cols), c(rows))
 }
 
@@ -184,7 +192,9 @@ mod tests {
     fn sizes_are_clamped() {
         assert_eq!(clamp_size(0, 0), Size::new(1, 1));
         assert_eq!(clamp_size(80, 24), Size::new(80, 24));
-        assert_eq!(clamp_size(u32::MAX, 100_000), Size::new(MAX_SIDE, MAX_SIDE));
+        assert_eq!(clamp_size(300, 100), Size::new(300, 100));
+        assert_eq!(clamp_size(u32::MAX, 100_000), Size::new(MAX_SIDE, 200));
+        assert_eq!(clamp_size(1, u32::MAX), Size::new(1, MAX_SIDE));
     }
 
     #[test]
