@@ -364,6 +364,7 @@ async fn a_client_that_stops_reading_is_dropped_and_the_others_go_on() {
     }
     let mut fx = Fixture::start_with(warroom::term::ssh::ServeOptions {
         stall_timeout: Duration::from_millis(800),
+        ..Default::default()
     })
     .await;
     let bo = fx.connect("bo", "bo", 80, 24);

@@ -6,6 +6,15 @@
 //! - `server`: the accept loop and the russh handler of one connection.
 //! - `session`: one view: input → App → room, room → frames → the client.
 //! - `input`: bytes → key events (streaming). `output`: frames → bytes, never the server's tty.
+//!
+//! Access (`[ssh] authorized_keys` and `observers`, OpenSSH authorized_keys format):
+//! ```text
+//! ssh-ed25519 AAAA… ana@laptop                         # joins as `ssh -t ana@host`
+//! warroom-name="bo" ssh-ed25519 AAAA… bo's work key    # the option names the person
+//! warroom-observer ssh-ed25519 AAAA… eve               # read-only (as is every observers entry)
+//! ```
+//! The SSH user name must equal the entry's name: the `warroom-name` option, else the first
+//! word of the comment up to any `@`. Only public-key authentication is offered.
 
 mod auth;
 mod hostkey;
@@ -89,12 +98,16 @@ pub struct ServeOptions {
     /// A client that takes no output for this long is dropped (its view ends, `left` is
     /// recorded). Default 20 s.
     pub stall_timeout: Duration,
+    /// Least time between two frames of one view (default 33 ms: at most ~30 frames/s).
+    /// Raise it to spend less CPU per view when many views share a busy room.
+    pub frame_interval: Duration,
 }
 
 impl Default for ServeOptions {
     fn default() -> Self {
         ServeOptions {
             stall_timeout: session::STALL_TIMEOUT,
+            frame_interval: session::FRAME_MIN,
         }
     }
 }
@@ -147,12 +160,7 @@ pub async fn serve_with(
         responders: Some(responders),
         observers: config.observers.clone(),
     };
-    let shared = Arc::new(server::Shared::new(
-        room,
-        access,
-        config,
-        options.stall_timeout,
-    ));
+    let shared = Arc::new(server::Shared::new(room, access, config, options.clone()));
     let task = tokio::spawn(server::accept_loop(listener, key, shared.clone()));
     tracing::info!(%local, %fingerprint, "ssh server listening");
     Ok(SshServer {

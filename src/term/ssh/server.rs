@@ -25,6 +25,7 @@ pub struct Shared {
     pub max_sessions: usize,
     pub idle_timeout: Duration,
     pub stall_timeout: Duration,
+    pub frame_interval: Duration,
     /// Views open now.
     pub active: AtomicUsize,
     /// Set to true when the server stops.
@@ -38,7 +39,7 @@ impl Shared {
         room: RoomHandle,
         access: Access,
         config: &SshConfig,
-        stall_timeout: Duration,
+        options: super::ServeOptions,
     ) -> Self {
         Shared {
             room,
@@ -46,7 +47,8 @@ impl Shared {
             limiter: RateLimiter::new(config.max_auth_failures),
             max_sessions: config.max_sessions,
             idle_timeout: config.idle_timeout,
-            stall_timeout,
+            stall_timeout: options.stall_timeout,
+            frame_interval: options.frame_interval.max(Duration::from_millis(1)),
             active: AtomicUsize::new(0),
             shutdown: watch::channel(false).0,
             presence: Mutex::new(HashMap::new()),

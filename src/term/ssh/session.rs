@@ -31,7 +31,7 @@ use crate::ui::app::{Action, App, AppOptions};
 /// Frames waiting for the client, at most.
 const QUEUE: usize = 3;
 /// At most ~30 frames per second per view.
-const FRAME_MIN: Duration = Duration::from_millis(33);
+pub const FRAME_MIN: Duration = Duration::from_millis(33);
 /// A client that takes no data for this long is dropped.
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(20);
 /// Time to get from channel open to a shell.
@@ -237,12 +237,13 @@ impl<'a> View<'a> {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut dirty = true;
         let mut waiting_for_room = false;
-        let mut last_frame = Instant::now() - FRAME_MIN;
+        let frame_min = self.ctx.shared.frame_interval;
+        let mut last_frame = Instant::now() - frame_min;
         let mut esc_at: Option<Instant> = None;
         let mut stalled = self.stalled.take();
         let far = || Instant::now() + Duration::from_secs(86_400);
         let end = loop {
-            let frame_at = last_frame + FRAME_MIN;
+            let frame_at = last_frame + frame_min;
             tokio::select! {
                 msg = read.wait() => match msg {
                     Some(ChannelMsg::Data { data }) => {
