@@ -50,17 +50,25 @@ impl Access {
     }
 }
 
-/// The name an authorized_keys entry admits.
+/// Longest person name accepted.
+const MAX_NAME: usize = 64;
+
+/// The name an authorized_keys entry admits: None when there is none, or when it holds
+/// control characters or is too long (names are shown to everyone in the room).
 pub fn entry_name(options: &str, comment: &str) -> Option<String> {
-    for opt in split_options(options) {
-        if let Some(v) = opt.strip_prefix("warroom-name=") {
-            let v = v.trim_matches('"').trim();
-            return (!v.is_empty()).then(|| v.to_string());
+    let name = match split_options(options)
+        .into_iter()
+        .find_map(|o| o.strip_prefix("warroom-name="))
+    {
+        Some(v) => v.trim_matches('"').trim(),
+        None => {
+            let word = comment.split_whitespace().next()?;
+            word.split('@').next().unwrap_or(word)
         }
-    }
-    let word = comment.split_whitespace().next()?;
-    let name = word.split('@').next().unwrap_or(word);
-    (!name.is_empty()).then(|| name.to_string())
+    };
+    let ok =
+        !name.is_empty() && name.chars().count() <= MAX_NAME && crate::text::is_clean_line(name);
+    ok.then(|| name.to_string())
 }
 
 fn split_options(options: &str) -> Vec<&str> {
@@ -193,6 +201,8 @@ mod tests {
             Some("cy".into())
         );
         assert_eq!(entry_name("", ""), None);
+        assert_eq!(entry_name("", "\u{1b}[2Jevil"), None);
+        assert_eq!(entry_name("", &"x".repeat(65)), None);
     }
 
     #[test]
