@@ -221,6 +221,8 @@ pub struct Poller {
     url: String,
     fetch: Fetch,
     state: FeedState,
+    /// Digest of the last feed handled: the same bytes again are no news.
+    last: Option<u64>,
 }
 
 impl Poller {
@@ -230,6 +232,7 @@ impl Poller {
             url: config.url.clone(),
             fetch,
             state: FeedState::new(name),
+            last: None,
         }
     }
 
@@ -240,7 +243,12 @@ impl Poller {
     pub async fn poll(&mut self, now: DateTime<Utc>) -> Result<Vec<Draft>, SourceError> {
         let url = super::http::url(&self.url, "", &[])?;
         let body = self.fetch.get(url).await?;
+        let digest = super::http::digest(&body.bytes);
+        if self.last == Some(digest) {
+            return Ok(Vec::new());
+        }
         let entries = parse_feed(&body.bytes, &body.content_type)?;
+        self.last = Some(digest);
         let by = Actor::source(&self.name);
         Ok(self
             .state

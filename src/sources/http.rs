@@ -318,6 +318,15 @@ impl Fetch {
     }
 }
 
+/// A fingerprint of a body, to skip parsing a page that has not changed since the last poll
+/// (status pages and feeds rarely do; parsing a 100 KB feed every poll is most of their cost).
+pub fn digest(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
 /// Parses a JSON body; an HTML page or broken JSON becomes a clear error.
 pub fn parse_json<T: serde::de::DeserializeOwned>(
     content_type: &str,

@@ -297,6 +297,8 @@ pub struct Poller {
     url: String,
     fetch: Fetch,
     state: PageState,
+    /// Digest of the last summary fully handled: the same bytes again are no news.
+    last: Option<u64>,
 }
 
 impl Poller {
@@ -306,6 +308,7 @@ impl Poller {
             url: config.url.clone(),
             fetch,
             state: PageState::new(name),
+            last: None,
         }
     }
 
@@ -322,6 +325,10 @@ impl Poller {
     pub async fn poll(&mut self, now: DateTime<Utc>) -> Result<Vec<Draft>, SourceError> {
         let url = super::http::url(&self.url, "/api/v2/summary.json", &[])?;
         let body = self.fetch.get(url).await?;
+        let digest = super::http::digest(&body.bytes);
+        if self.last == Some(digest) {
+            return Ok(Vec::new());
+        }
         let summary = parse_summary(&body.bytes, &body.content_type)?;
         // All or nothing: if incidents.json fails, the summary's news is sent on the next
         // successful poll rather than lost.
@@ -338,6 +345,7 @@ impl Poller {
             };
             kinds.extend(self.state.apply_resolved(&list, &gone));
         }
+        self.last = Some(digest);
         let by = Actor::source(&self.name);
         Ok(kinds
             .into_iter()
