@@ -230,3 +230,55 @@ async fn prometheus_rule_fires_through_real_alertmanager_then_resolves() {
     );
     drop((prom, am, pg));
 }
+
+#[tokio::test]
+async fn a_taken_port_is_a_source_error_and_the_receiver_starts_once_free() {
+    let blocker = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = blocker.local_addr().expect("addr");
+    let cfg = warroom::config::SourceConfig {
+        name: "alertmanager".into(),
+        every: Duration::from_secs(15),
+        timeout: Duration::from_secs(10),
+        max_bytes: 5 * 1024 * 1024,
+        line: 1,
+        kind: warroom::config::SourceKind::Alertmanager(AlertmanagerConfig {
+            listen: addr,
+            path: "/hook".into(),
+            token_env: None,
+        }),
+    };
+    let (tx, mut rx) = mpsc::channel(64);
+    let task = warroom::sources::spawn(&cfg, tx);
+    let mut got = Vec::new();
+    let d = collect_until(&mut rx, &mut got, WAIT, "a listen error", |d| {
+        is_health(d, false)
+    })
+    .await;
+    assert!(
+        health_error(&d).starts_with(&format!("cannot listen on {addr}")),
+        "{}",
+        health_error(&d)
+    );
+    // The port frees up: the receiver binds on its next try (backoff 5-10 s) and reports ok.
+    drop(blocker);
+    collect_until(&mut rx, &mut got, WAIT, "recovery", |d| is_health(d, true)).await;
+    let status = post(
+        &format!("http://{addr}/hook"),
+        None,
+        fixture("alertmanager/webhook_resolved.json"),
+    )
+    .await;
+    assert_eq!(status, 200, "no token configured: accepted");
+    let d = collect_until(&mut rx, &mut got, WAIT, "the alert", |d| {
+        matches!(d.kind, EventKind::Alert { .. })
+    })
+    .await;
+    assert!(matches!(
+        &d.kind,
+        EventKind::Alert {
+            state: AlertState::Resolved,
+            ..
+        }
+    ));
+    task.abort();
+}

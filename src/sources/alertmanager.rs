@@ -307,14 +307,12 @@ fn shared(
     name: &str,
     config: &AlertmanagerConfig,
     tx: mpsc::Sender<Draft>,
-    known: &Incident,
+    tracker: Tracker,
 ) -> Arc<Shared> {
     let token = config
         .token_env
         .as_ref()
         .map(|env| std::env::var(env).map_err(|_| env.clone()));
-    let mut tracker = Tracker::default();
-    tracker.seed(known);
     Arc::new(Shared {
         name: name.to_string(),
         token,
@@ -331,7 +329,19 @@ pub async fn serve_on(
     tx: mpsc::Sender<Draft>,
     known: &Incident,
 ) -> std::io::Result<()> {
-    let sh = shared(name, config, tx.clone(), known);
+    let mut tracker = Tracker::default();
+    tracker.seed(known);
+    serve_with(listener, name, config, tx, tracker).await
+}
+
+async fn serve_with(
+    listener: TcpListener,
+    name: &str,
+    config: &AlertmanagerConfig,
+    tx: mpsc::Sender<Draft>,
+    tracker: Tracker,
+) -> std::io::Result<()> {
+    let sh = shared(name, config, tx.clone(), tracker);
     if let Some(Err(env)) = &sh.token {
         let _ = tx
             .send(Draft::new(
@@ -363,9 +373,10 @@ pub fn spawn(
 ) -> JoinHandle<()> {
     let name = name.to_string();
     let config = config.clone();
-    let known = known.clone();
+    let mut tracker = Tracker::default();
+    tracker.seed(known);
+    let mut health = Health::seeded(&name, known);
     tokio::spawn(async move {
-        let mut health = Health::seeded(&name, &known);
         let mut backoff = Backoff::new(Duration::from_secs(5));
         loop {
             let addr: SocketAddr = config.listen;
@@ -377,7 +388,8 @@ pub fn spawn(
                             .await;
                     }
                     tracing::info!(source = %name, %addr, path = %config.path, "alertmanager receiver listening");
-                    if let Err(e) = serve_on(listener, &name, &config, tx.clone(), &known).await {
+                    if let Err(e) = serve_with(listener, &name, &config, tx.clone(), tracker).await
+                    {
                         tracing::warn!(source = %name, "alertmanager receiver stopped: {e}");
                     }
                     return;

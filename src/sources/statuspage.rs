@@ -101,10 +101,7 @@ fn is_closed(status: &str) -> bool {
 /// is not a signal.
 pub fn is_link_only(c: &Component) -> bool {
     let n = c.name.trim().to_ascii_lowercase();
-    n.starts_with("visit ")
-        || n.contains("://")
-        || n.contains("www.")
-        || n.contains("for more information")
+    n.starts_with("visit ") || n.contains("://") || n.contains("for more information")
 }
 
 /// What one page has shown so far.
