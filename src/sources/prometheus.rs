@@ -15,6 +15,9 @@ use crate::incident::{Actor, Draft, EventKind, Incident, event::float};
 
 /// Most points asked of a backfill.
 pub const BACKFILL_POINTS: u64 = 360;
+/// Most series shown from one query: a query that fans out to thousands of series (a
+/// missing `sum by`) must not flood the room; the first ones by labels are kept.
+pub const MAX_SERIES: usize = 50;
 
 /// One series of a result: its labels and samples (oldest first).
 #[derive(Clone, Debug, PartialEq)]
@@ -221,8 +224,12 @@ impl Tracker {
     }
 
     /// Drafts for a parsed result.
-    pub fn drafts(&mut self, result: Vec<Series>) -> Vec<Draft> {
+    pub fn drafts(&mut self, mut result: Vec<Series>) -> Vec<Draft> {
         let several = result.len() > 1;
+        if result.len() > MAX_SERIES {
+            result.sort_by(|a, b| a.labels.cmp(&b.labels));
+            result.truncate(MAX_SERIES);
+        }
         let by = Actor::source(&self.name);
         let mut out = Vec::new();
         for s in result {
@@ -363,6 +370,34 @@ mod tests {
         let s = Poller::step(Duration::from_secs(1800), Duration::from_secs(15));
         assert_eq!(s, Duration::from_secs(15));
         assert!(1800 / s.as_secs() <= BACKFILL_POINTS);
+    }
+
+    #[test]
+    fn series_are_capped() {
+        let cfg = PrometheusConfig {
+            url: "http://127.0.0.1:9".into(),
+            query: "up".into(),
+            window: Duration::from_secs(60),
+            unit: String::new(),
+            warn: None,
+            crit: None,
+            direction: crate::incident::Direction::Above,
+            label: None,
+            auth: None,
+        };
+        let t0 = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
+        let result: Vec<Series> = (0..500)
+            .map(|i| Series {
+                labels: [("pod".to_string(), format!("p{i:03}"))].into(),
+                points: vec![(t0, 1.0)],
+            })
+            .collect();
+        let d = Tracker::new("q", &cfg).drafts(result);
+        let metrics = d
+            .iter()
+            .filter(|d| matches!(d.kind, EventKind::Metric { .. }))
+            .count();
+        assert_eq!(metrics, MAX_SERIES);
     }
 
     #[test]
