@@ -90,7 +90,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
 
     let title = text::line_max(&inc.title, 300);
     let fixed = line_width(&left) + width(&clock);
-    let min_title = 18.min(width(&title));
+    let min_title = 32.min(width(&title));
     // Keep as many extras as fit beside a title of at least `min_title`.
     let mut keep = extra.len();
     let extra_w = |k: usize| -> usize { extra[..k].iter().map(|e| line_width(e) + 3).sum() };
