@@ -51,7 +51,7 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
             if c.status == "operational" && !show_ok {
                 continue;
             }
-            let status = c.status.replace('_', " ");
+            let status = text::line_max(&c.status.replace('_', " "), 40);
             let cname = text::line_max(&c.name, 100);
             let room = w.saturating_sub(4 + width(&status) + 1);
             let cn = fit(&cname, room);
@@ -72,7 +72,11 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
         }
         for inc in p.incidents.iter().filter(|i| i.is_open()) {
             let title = text::line_max(&inc.title, 300);
-            let tail = format!(" · {} · {}", inc.status, ago(cx.now, inc.updated));
+            let tail = format!(
+                " · {} · {}",
+                text::line_max(&inc.status, 30),
+                ago(cx.now, inc.updated)
+            );
             let tt = fit(&title, w.saturating_sub(4 + width(&tail)));
             out.push(Line::from(vec![
                 Span::styled("  ▲ ", t.s(Sem::Crit)),
