@@ -99,7 +99,10 @@ pub fn layout(area: Rect, inc: &Incident, zoom: Option<PaneId>) -> Option<Screen
         s.panes.push((z, body));
         return Some(s);
     }
-    let alerts_h = (inc.firing().len() as u16 + 3).clamp(3, 8);
+    let failing = inc.sources.values().filter(|s| !s.ok).count();
+    let resolved = inc.alerts.len() > inc.firing().len();
+    let alert_lines = inc.firing().len().max(1) + failing + usize::from(resolved);
+    let alerts_h = (alert_lines as u16 + 2).clamp(3, 10);
     let items: usize = inc.checklists.iter().map(|c| c.items.len() + 1).sum();
     let check_h = (items as u16 + 2).clamp(5, (body.height / 2).max(5));
     let nrep = inc.reports.len().max(1) as u16;

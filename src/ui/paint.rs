@@ -21,6 +21,16 @@ pub fn put(buf: &mut Buffer, clip: Rect, x: u16, y: u16, s: &str, style: Style) 
     buf.set_stringn(x, y, s, max, style).0
 }
 
+/// Sets one cell to a one-column symbol (no segmentation: for charts and rules), clipped.
+pub fn put_sym(buf: &mut Buffer, clip: Rect, x: u16, y: u16, sym: &str, style: Style) {
+    if y < clip.y || y >= clip.bottom() || x < clip.x || x >= clip.right() {
+        return;
+    }
+    if let Some(c) = buf.cell_mut((x, y)) {
+        c.set_symbol(sym).set_style(style);
+    }
+}
+
 /// Writes a styled line at (x, y), clipped.
 pub fn put_line(buf: &mut Buffer, clip: Rect, x: u16, y: u16, line: &Line<'_>) -> u16 {
     let mut x = x;

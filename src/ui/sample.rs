@@ -243,14 +243,17 @@ pub fn events() -> Vec<Event> {
                 value: (1250.0 * (1.0 - x * 0.96) + wob * 30.0).max(0.0),
             },
         );
-        b.push(
-            secs,
-            s("prometheus"),
-            EventKind::Metric {
-                series: "payment gateway 5xx".into(),
-                value: 0.5 + x * 31.0 + wob,
-            },
-        );
+        // The gateway's own Prometheus stops answering at 19 min.
+        if secs <= 19 * 60 {
+            b.push(
+                secs,
+                s("gateway prometheus"),
+                EventKind::Metric {
+                    series: "payment gateway 5xx".into(),
+                    value: 0.5 + x * 31.0 + wob,
+                },
+            );
+        }
         if i % 4 == 0 {
             let count = (40.0 + x * 2400.0) as u64;
             b.push(
@@ -475,6 +478,15 @@ pub fn events() -> Vec<Event> {
             update_id: Some("u2".into()),
             impact: Some("major".into()),
             posted_at: None,
+        },
+    );
+    b.push(
+        19 * 60 + 30,
+        Actor::System,
+        EventKind::SourceHealth {
+            source: "gateway prometheus".into(),
+            ok: false,
+            error: Some("connection refused".into()),
         },
     );
     b.push(

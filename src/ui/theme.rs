@@ -579,13 +579,44 @@ pub fn rgb_to_256(r: u8, g: u8, b: u8) -> u8 {
     }
 }
 
-/// Nearest of the 16 ANSI colours for an RGB colour.
+/// The closest of the 16 ANSI colours for an RGB colour, by hue and lightness (plain RGB
+/// distance would turn every muted theme colour into grey).
 pub fn rgb_to_16(r: u8, g: u8, b: u8) -> Color {
-    ANSI16
-        .iter()
-        .min_by_key(|(_, rgb)| dist((r, g, b), *rgb))
-        .map(|(c, _)| *c)
-        .unwrap_or(Color::Reset)
+    let (rf, gf, bf) = (r as f32 / 255.0, g as f32 / 255.0, b as f32 / 255.0);
+    let max = rf.max(gf).max(bf);
+    let min = rf.min(gf).min(bf);
+    let l = (max + min) / 2.0;
+    let d = max - min;
+    let s = if d == 0.0 {
+        0.0
+    } else {
+        d / (1.0 - (2.0 * l - 1.0).abs()).max(1e-6)
+    };
+    if s < 0.2 || d < 0.1 {
+        return match l {
+            l if l < 0.2 => Color::Black,
+            l if l < 0.5 => Color::DarkGray,
+            l if l < 0.85 => Color::Gray,
+            _ => Color::White,
+        };
+    }
+    let h = if max == rf {
+        60.0 * (((gf - bf) / d).rem_euclid(6.0))
+    } else if max == gf {
+        60.0 * ((bf - rf) / d + 2.0)
+    } else {
+        60.0 * ((rf - gf) / d + 4.0)
+    };
+    let bright = l > 0.6;
+    let pick = |dark: Color, light: Color| if bright { light } else { dark };
+    match h {
+        h if !(20.0..330.0).contains(&h) => pick(Color::Red, Color::LightRed),
+        h if h < 75.0 => pick(Color::Yellow, Color::LightYellow),
+        h if h < 165.0 => pick(Color::Green, Color::LightGreen),
+        h if h < 200.0 => pick(Color::Cyan, Color::LightCyan),
+        h if h < 260.0 => pick(Color::Blue, Color::LightBlue),
+        _ => pick(Color::Magenta, Color::LightMagenta),
+    }
 }
 
 /// Maps one colour to a depth; `None` means "no colour".
@@ -665,7 +696,12 @@ mod tests {
         );
         assert_eq!(rgb_to_256(255, 0, 0), 196);
         assert_eq!(rgb_to_256(128, 128, 128), 244);
-        assert_eq!(rgb_to_16(240, 10, 10), Color::LightRed);
+        assert_eq!(rgb_to_16(240, 10, 10), Color::Red);
+        assert_eq!(rgb_to_16(0xf0, 0x5d, 0x5e), Color::LightRed);
+        assert_eq!(rgb_to_16(0x7f, 0xbf, 0x7f), Color::LightGreen);
+        assert_eq!(rgb_to_16(0xe5, 0xc0, 0x7b), Color::LightYellow);
+        assert_eq!(rgb_to_16(0x16, 0x18, 0x1d), Color::Black);
+        assert_eq!(rgb_to_16(0x6b, 0x72, 0x80), Color::DarkGray);
         let t = Theme::default().with_depth(ColorDepth::None);
         assert_eq!(t.s(Sem::Crit).fg, None);
         assert!(t.s(Sem::Crit).add_modifier.contains(Modifier::BOLD));

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::incident::{Direction, SignalDef};
-use crate::ui::paint::{level_style, put};
+use crate::ui::paint::{level_style, put_sym};
 use crate::ui::theme::{Sem, Theme};
 
 const BARS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
@@ -27,20 +27,27 @@ pub fn draw(
     if cols == 0 || rows == 0 || points.is_empty() {
         return;
     }
-    let span = (to - from).max(1) as i128;
-    // Worst value per column.
+    let span = (to - from).max(1) as f64;
+    // Worst value per column: the points are in time order, so each column is a subslice
+    // found by binary search, folded without any per-point division.
     let mut colv: Vec<Option<f64>> = vec![None; cols];
     let above = def.direction == Direction::Above;
-    for &(t, v) in points {
-        if t < from || t > to || !v.is_finite() {
-            continue;
-        }
-        let c = (((t - from) as i128 * cols as i128) / span).clamp(0, cols as i128 - 1) as usize;
-        colv[c] = Some(match colv[c] {
-            None => v,
-            Some(o) if above => o.max(v),
-            Some(o) => o.min(v),
-        });
+    let lo_i = points.partition_point(|p| p.0 < from);
+    let mut rest = &points[lo_i..];
+    for (c, slot) in colv.iter_mut().enumerate() {
+        let end_t = from + (span * (c + 1) as f64 / cols as f64) as i64;
+        let n = if c + 1 == cols {
+            rest.partition_point(|p| p.0 <= to)
+        } else {
+            rest.partition_point(|p| p.0 < end_t)
+        };
+        let (here, next) = rest.split_at(n);
+        rest = next;
+        *slot = here
+            .iter()
+            .map(|p| p.1)
+            .filter(|v| v.is_finite())
+            .reduce(|a, b| if above { a.max(b) } else { a.min(b) });
     }
     // Carry the last value across gaps between samples.
     let mut last = None;
@@ -86,7 +93,7 @@ pub fn draw(
             let y = area.bottom() - 1 - r as u16;
             let st = theme.s(sem).add_modifier(ratatui::style::Modifier::DIM);
             for x in area.left()..area.right() {
-                put(buf, area, x, y, "┈", st);
+                put_sym(buf, area, x, y, "┈", st);
             }
         }
     }
@@ -102,7 +109,7 @@ pub fn draw(
         while h > 0 && r < rows {
             let part = h.min(8);
             let y = area.bottom() - 1 - r as u16;
-            put(buf, area, x, y, BARS[part], st);
+            put_sym(buf, area, x, y, BARS[part], st);
             h -= part;
             r += 1;
         }

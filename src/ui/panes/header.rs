@@ -60,16 +60,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
 
     // Optional parts, in the order they are dropped when space runs out (last first).
     let mut extra: Vec<Vec<Span>> = Vec::new();
+    if !inc.declared {
+        extra.push(vec![Span::styled(
+            "not declared (:declare)",
+            t.s(Sem::Warn),
+        )]);
+    }
     if let Some(i) = inc.times.impact_started() {
         extra.push(vec![
             Span::styled("impact ", t.s(Sem::Dim)),
             Span::raw(ago(cx.now, i)),
-        ]);
-    }
-    if let Some(a) = inc.times.acknowledged {
-        extra.push(vec![
-            Span::styled("declared ", t.s(Sem::Dim)),
-            Span::raw(ago(cx.now, a)),
         ]);
     }
     let role = |r: &str| inc.roles.get(r).map(|p| text::line_max(p, 30));
@@ -80,13 +80,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
             None => Span::styled("none", t.s(Sem::Warn)),
         },
     ]);
-    if let Some(p) = role("comms") {
-        extra.push(vec![Span::styled("comms ", t.s(Sem::Dim)), Span::raw(p)]);
-    }
     extra.push(vec![
         Span::raw(format!("{}", inc.present.len())),
         Span::styled(" in room", t.s(Sem::Dim)),
     ]);
+    if let Some(p) = role("comms") {
+        extra.push(vec![Span::styled("comms ", t.s(Sem::Dim)), Span::raw(p)]);
+    }
+    if let Some(a) = inc.times.acknowledged {
+        extra.push(vec![
+            Span::styled("declared ", t.s(Sem::Dim)),
+            Span::raw(ago(cx.now, a)),
+        ]);
+    }
 
     let title = text::line_max(&inc.title, 300);
     let fixed = line_width(&left) + width(&clock);

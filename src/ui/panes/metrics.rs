@@ -14,8 +14,14 @@ use crate::ui::theme::Sem;
 /// Seconds without data after which a source shows as stale.
 pub const STALE_AFTER_SECS: i64 = 90;
 
-/// Freshness of the source of a signal: `(text, stale)`.
-pub fn freshness(cx: &Ctx, source: Option<&String>) -> Option<(String, bool)> {
+/// Freshness of a source: `(text, stale)`. Failing sources are stale; with `silent_after`,
+/// so are sources without data for that many seconds (metric sources poll, so silence
+/// means trouble; status pages only speak on change, so they pass `None`).
+pub fn freshness(
+    cx: &Ctx,
+    source: Option<&String>,
+    silent_after: Option<i64>,
+) -> Option<(String, bool)> {
     let st = cx.inc.sources.get(source?)?;
     let age = st.last_data.map(|t| (cx.now - t).num_seconds());
     if !st.ok {
@@ -31,7 +37,7 @@ pub fn freshness(cx: &Ctx, source: Option<&String>) -> Option<(String, bool)> {
         return Some((format!("stale {since}: {err}"), true));
     }
     match age {
-        Some(a) if a > STALE_AFTER_SECS => {
+        Some(a) if silent_after.is_some_and(|s| a > s) => {
             Some((format!("stale {}", ago(cx.now, st.last_data?)), true))
         }
         Some(_) => Some((ago(cx.now, st.last_data?), false)),
@@ -68,7 +74,7 @@ fn header(
         .unwrap_or_else(|| "–".into());
     let val = format!(" {val:>8}");
     x = put(buf, area, x, y, &val, lst);
-    if with_age && let Some((f, stale)) = freshness(cx, s.source.as_ref()) {
+    if with_age && let Some((f, stale)) = freshness(cx, s.source.as_ref(), Some(STALE_AFTER_SECS)) {
         let room = area.right().saturating_sub(x + 1) as usize;
         if room >= 4 {
             let st = if stale {
@@ -126,12 +132,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, scroll: usize) {
         for (i, s) in sigs.iter().skip(scroll).take(h).enumerate() {
             let y = area.y + i as u16;
             let x = header(buf, area, y, cx, s, name_w, false) + 1;
-            let fresh = freshness(cx, s.source.as_ref());
-            let mut right = area.right();
+            let fresh = freshness(cx, s.source.as_ref(), Some(STALE_AFTER_SECS));
             if let Some((f, true)) = &fresh {
-                let f = fit(f, (area.width / 4) as usize);
-                right = put_right(buf, area, y, &f, t.s(Sem::Stale)).saturating_sub(1);
+                // A stale signal shows why instead of a sparkline that looks current.
+                let room = area.right().saturating_sub(x) as usize;
+                put(buf, area, x, y, &fit(f, room), t.s(Sem::Stale));
+                continue;
             }
+            let right = area.right();
             let ch = Rect::new(x, y, right.saturating_sub(x), 1).intersection(area);
             let pts = s.series.window(
                 crate::incident::series::millis(cx.from),

@@ -32,6 +32,12 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
         } else {
             desc
         };
+        let stale = super::metrics::freshness(cx, Some(&p.name), None).filter(|f| f.1);
+        let is_stale = stale.is_some();
+        let desc = match stale {
+            Some((f, _)) => format!("{f} · {desc}"),
+            None => desc,
+        };
         let nm = fit(&name, w.saturating_sub(2));
         let rest = w.saturating_sub(2 + width(&nm) + 2);
         out.push(Line::from(vec![
@@ -39,7 +45,13 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
             Span::styled(nm, t.s(Sem::Title)),
             Span::styled(
                 format!("  {}", fit(&desc, rest)),
-                if degraded { st } else { t.s(Sem::Dim) },
+                if is_stale {
+                    t.s(Sem::Stale)
+                } else if degraded {
+                    st
+                } else {
+                    t.s(Sem::Dim)
+                },
             ),
         ]));
         // Components: problems first, then the operational ones.
