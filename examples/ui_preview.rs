@@ -1,5 +1,5 @@
 //! Draws the sample incident to a test backend and prints it, to look at the screen as a
-//! person would: `cargo run --example ui_preview -- 200 60 [theme] [focus-tabs]`.
+//! person would: `cargo run --example ui_preview -- 200 60 [theme] [keys]`.
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use warroom::ui::app::{App, AppOptions};
@@ -19,11 +19,15 @@ fn main() {
     let mut app = App::new(opts);
     let inc = sample::incident();
     let now = sample::now();
-    for _ in 0..a.get(3).and_then(|s| s.parse().ok()).unwrap_or(0) {
-        let tab = crossterm::event::Event::Key(crossterm::event::KeyEvent::from(
-            crossterm::event::KeyCode::Tab,
-        ));
-        app.handle_input(&tab, &inc, now);
+    // Keys to press before drawing: `\t` is Tab, other characters are typed as they are.
+    for c in a.get(3).map(String::as_str).unwrap_or("").chars() {
+        let code = match c {
+            '\t' => crossterm::event::KeyCode::Tab,
+            '\n' => crossterm::event::KeyCode::Enter,
+            c => crossterm::event::KeyCode::Char(c),
+        };
+        let ev = crossterm::event::Event::Key(crossterm::event::KeyEvent::from(code));
+        app.handle_input(&ev, &inc, now);
     }
     let Ok(mut term) = Terminal::new(TestBackend::new(w, h));
     let _ = term.draw(|f| app.draw(f, f.area(), &inc, now));

@@ -601,24 +601,14 @@ impl App {
                 }
             }
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
-                let old = self.focus;
+                // The wheel scrolls the pane under the pointer (and focuses it).
                 self.focus = p;
-                self.scroll(
-                    inc,
-                    if kind == MouseEventKind::ScrollUp {
-                        -3
-                    } else {
-                        3
-                    },
-                );
-                if p == PaneId::Checklists {
-                    self.focus = old;
-                }
-                self.focus = if p == PaneId::Checklists {
-                    old
+                let d = if kind == MouseEventKind::ScrollUp {
+                    -3
                 } else {
-                    self.focus
+                    3
                 };
+                self.scroll(inc, d);
             }
             _ => {}
         }

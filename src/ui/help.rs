@@ -61,16 +61,16 @@ pub fn lines(theme: &Theme, read_only: bool) -> Vec<Line<'static>> {
 
 /// Draws the overlay over `body`; returns the scroll used.
 pub fn draw(buf: &mut Buffer, body: Rect, theme: &Theme, read_only: bool, scroll: usize) -> usize {
-    let w = body.width.saturating_sub(4).min(110);
-    let h = body.height.saturating_sub(2);
+    // Help replaces the body (an overlay with panes peeking out at its sides is noise).
+    fill(buf, body, theme.s(Sem::Base));
+    let w = body.width.min(110);
     let area = Rect::new(
         body.x + (body.width.saturating_sub(w)) / 2,
-        body.y + 1,
+        body.y,
         w,
-        h,
+        body.height,
     )
     .intersection(body);
-    fill(buf, area, theme.s(Sem::Base));
     let inner = pane(
         buf,
         area,
