@@ -470,6 +470,11 @@ fn read_only_views_refuse_every_action_key() {
     }
     let s = r.screen(120, 40);
     assert!(s.contains("read-only"), "the refusal is visible: {s}");
+    let hints = s.lines().last().unwrap_or("");
+    assert!(
+        hints.contains("help") && !hints.contains("tick") && !hints.contains("note"),
+        "{hints}"
+    );
     // Viewing still works, and q leaves without asking.
     assert!(r.cmd("theme mono").is_empty());
     assert_eq!(r.app.theme().name, "mono");

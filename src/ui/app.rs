@@ -747,12 +747,12 @@ impl App {
         if let Some(s) = self.help {
             self.help = Some(help::draw(buf, screen.body, &t, self.opts.read_only, s));
         }
-        self.draw_command(buf, screen.command, &t);
+        self.draw_command(buf, screen.command, &t, inc);
         self.draw_hints(buf, screen.hints, &t);
         self.screen = Some(screen);
     }
 
-    fn draw_command(&self, buf: &mut Buffer, r: Rect, t: &Theme) {
+    fn draw_command(&self, buf: &mut Buffer, r: Rect, t: &Theme, inc: &Incident) {
         let w = r.width as usize;
         let show = |prefix: &str, b: &str| -> Line<'static> {
             // Show the end of long input.
@@ -788,8 +788,21 @@ impl App {
                     } else {
                         ""
                     };
+                    let people: Vec<String> =
+                        inc.present.iter().map(|p| text::line_max(p, 30)).collect();
+                    let room = if people.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · in the room: {}", people.join(", "))
+                    };
                     Line::from(Span::styled(
-                        format!("{}{who}{mode}", text::line_max(&self.opts.user, 40)),
+                        fit(
+                            &format!(
+                                "you: {}{who}{mode}{room}",
+                                text::line_max(&self.opts.user, 40)
+                            ),
+                            w,
+                        ),
                         t.s(Sem::Dim),
                     ))
                 }
@@ -816,7 +829,15 @@ impl App {
         } else if self.help.is_some() {
             vec![("Esc", "close help"), ("↑↓", "scroll")]
         } else {
-            keys::hints().collect()
+            let ro = self.opts.read_only || self.opts.mode == Mode::Replay;
+            keys::BINDINGS
+                .iter()
+                .filter(|b| !(ro && b.writes))
+                .filter_map(|b| {
+                    b.hint
+                        .map(|h| (b.label.split(' ').next().unwrap_or(b.label), h))
+                })
+                .collect()
         };
         for (k, h) in pairs {
             let need = (width(k) + width(h) + 3) as u16;
