@@ -126,7 +126,13 @@ pub fn layout(area: Rect, inc: &Incident, zoom: Option<PaneId>) -> Option<Screen
         let c = cols(body, &[Percentage(46), Percentage(54)]);
         let reports_h = (nrep * 3 + 2).min(c[0].height / 4).max(3);
         let l = rows(c[0], &[Percentage(50), Length(reports_h), Min(3)]);
-        let r = rows(c[1], &[Length(alerts_h), Min(4), Length(check_h)]);
+        // The timeline is what people read most: it gets at least a third of the column.
+        let check_h = check_h.min((body.height * 2 / 5).max(5));
+        let alerts_h = alerts_h.min((body.height / 5).max(3));
+        let r = rows(
+            c[1],
+            &[Length(alerts_h), Min(body.height / 3), Length(check_h)],
+        );
         s.panes = vec![
             (PaneId::Metrics, l[0]),
             (PaneId::Reports, l[1]),

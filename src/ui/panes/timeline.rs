@@ -226,7 +226,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
         if e.kind == EntryKind::Checklist && body.starts_with("✓ ") {
             body = body.replacen("✓ ", "", 1);
         }
-        let lines = wrap(&body, text_w, max_lines);
+        // The oldest entry in view may get fewer lines: it keeps its head and ends in "…".
+        let lines = wrap(&body, text_w, max_lines.min(h - rows.len()));
         let at = if narrow {
             e.at.format("%H:%M").to_string()
         } else {
