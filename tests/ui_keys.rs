@@ -602,6 +602,16 @@ fn redraw_only_when_something_changed() {
             .needs_redraw(&r.inc, now, ratatui::layout::Rect::new(0, 0, 100, 40)),
         "resized"
     );
+    r.send(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Moved,
+        column: 3,
+        row: 3,
+        modifiers: KeyModifiers::NONE,
+    }));
+    assert!(
+        !r.app.needs_redraw(&r.inc, now, area),
+        "pointer motion is idle"
+    );
     r.send(key(KeyCode::Tab));
     assert!(r.app.needs_redraw(&r.inc, now, area), "view changed");
     r.screen(120, 40);

@@ -2,6 +2,14 @@
 //!
 //! Pure: no I/O, no clock, no terminal calls. It takes the folded [`Incident`] and `now`;
 //! what a person does comes back as [`Action::Record`] (the room stamps author, time, id).
+//!
+//! A front-end (local terminal, SSH session) uses it like this:
+//! - build [`AppOptions::new`], then set `depth` from that terminal's `COLORTERM`/`TERM`/
+//!   `NO_COLOR` ([`ColorDepth::detect`]), `theme` from config ([`Theme::load`]) and `themes`
+//!   ([`super::theme::load_all`]) so `:theme` can switch to themes from folders;
+//! - feed every crossterm event to [`App::handle_input`] and carry out the actions;
+//! - draw only when [`App::needs_redraw`] says so (state, view, clock second or size
+//!   changed), at most ~30 times a second.
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{
@@ -225,9 +233,19 @@ impl App {
         incident: &Incident,
         now: DateTime<Utc>,
     ) -> Vec<Action> {
+        // Pointer motion and focus changes change nothing on screen: no redraw for them.
+        let idle = match ev {
+            Event::Mouse(m) => matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)),
+            Event::FocusGained | Event::FocusLost => true,
+            Event::Key(k) => k.kind == KeyEventKind::Release,
+            _ => false,
+        };
+        if idle {
+            return Vec::new();
+        }
         self.view_gen += 1;
         match ev {
-            Event::Key(k) if k.kind != KeyEventKind::Release => self.key(k, incident, now),
+            Event::Key(k) => self.key(k, incident, now),
             Event::Mouse(m) => {
                 self.mouse(m.kind, m.column, m.row, incident);
                 Vec::new()
