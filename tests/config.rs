@@ -41,7 +41,9 @@ fn the_shipped_config_passes_check() {
     let config = Config::load_file(&root.join("config.toml")).expect("shipped config loads");
     assert_eq!(config.sources.len(), 1);
     assert_eq!(config.sources[0].name, "checkout drill");
-    assert!(matches!(&config.sources[0].kind, SourceKind::Drill(d) if d.path.ends_with("checkout-outage.jsonl")));
+    assert!(
+        matches!(&config.sources[0].kind, SourceKind::Drill(d) if d.path.ends_with("checkout-outage.jsonl"))
+    );
     assert_eq!(config.ui.theme, "default");
     for (name, items) in config.checklists.lists() {
         assert!(
@@ -50,7 +52,11 @@ fn the_shipped_config_passes_check() {
             items.len()
         );
     }
-    let all = config.checklists.lists().map(|(_, i)| i.join(" | ")).join(" | ");
+    let all = config
+        .checklists
+        .lists()
+        .map(|(_, i)| i.join(" | "))
+        .join(" | ");
     for phrase in [
         "two independent signals",
         "status page",
@@ -162,7 +168,10 @@ fn bad_configs() -> Vec<(&'static str, String, &'static str, &'static str)> {
         ),
         (
             "invalid TOML",
-            swap("title = \"Checkout failures\"", "title = \"Checkout failures"),
+            swap(
+                "title = \"Checkout failures\"",
+                "title = \"Checkout failures",
+            ),
             "title = ",
             "",
         ),
@@ -258,8 +267,14 @@ fn each_bad_config_names_the_file_the_line_and_how_to_fix_it() {
         let out = warroom(dir.path(), &["check", "--config", &file], &[]);
         let said = text(&out);
         assert_eq!(out.status.code(), Some(1), "{what}: {said}");
-        assert!(!String::from_utf8_lossy(&out.stdout).contains("ok"), "{what}: {said}");
-        assert!(said.contains(phrase), "{what}: expected {phrase:?} in:\n{said}");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("ok"),
+            "{what}: {said}"
+        );
+        assert!(
+            said.contains(phrase),
+            "{what}: expected {phrase:?} in:\n{said}"
+        );
         if piece.is_empty() {
             assert!(said.contains(&format!("{file}: ")), "{what}: {said}");
         } else {
@@ -278,7 +293,10 @@ fn a_config_with_several_problems_reports_them_all() {
     let config = format!("{GOOD_HEAD}{PROM}{LISTS}")
         .replace("theme = \"default\"", "theme = \"dracula\"")
         .replace("every = \"15s\"", "every = \"soon\"")
-        .replace("detection = [\"Confirm impact from two signals\"]", "detection = []");
+        .replace(
+            "detection = [\"Confirm impact from two signals\"]",
+            "detection = []",
+        );
     std::fs::write(dir.path().join("c.toml"), &config).expect("write");
     let out = warroom(dir.path(), &["check", "--config", "c.toml"], &[]);
     let said = text(&out);

@@ -57,7 +57,10 @@ fn kind() -> impl Strategy<Value = EventKind> {
             .prop_map(|(title, severity)| EventKind::IncidentDeclared { title, severity }),
         severity().prop_map(|severity| EventKind::SeverityChanged { severity }),
         state().prop_map(|state| EventKind::StateChanged { state }),
-        (name(&["commander", "comms", "ops", "scribe", "db"]), name(&["ana", "bo", ""]))
+        (
+            name(&["commander", "comms", "ops", "scribe", "db"]),
+            name(&["ana", "bo", ""])
+        )
             .prop_map(|(role, person)| EventKind::RoleAssigned { role, person }),
         text().prop_map(|text| EventKind::Note { text }),
         text().prop_map(|text| EventKind::Decision { text }),
@@ -72,13 +75,15 @@ fn kind() -> impl Strategy<Value = EventKind> {
             prop::option::of(finite()),
             prop::sample::select(vec![Direction::Above, Direction::Below])
         )
-            .prop_map(|(series, unit, warn, crit, direction)| EventKind::SignalDefined {
-                series,
-                unit,
-                warn,
-                crit,
-                direction
-            }),
+            .prop_map(
+                |(series, unit, warn, crit, direction)| EventKind::SignalDefined {
+                    series,
+                    unit,
+                    warn,
+                    crit,
+                    direction
+                }
+            ),
         (name(SERIES), finite()).prop_map(|(series, value)| EventKind::Metric { series, value }),
         (
             name(&["user reports", "downdetector"]),
@@ -90,25 +95,30 @@ fn kind() -> impl Strategy<Value = EventKind> {
                 count,
                 baseline
             }),
-        (name(PAGES), name(&["none", "minor", "major", "critical"]), text()).prop_map(
-            |(page, indicator, description)| EventKind::StatusPage {
+        (
+            name(PAGES),
+            name(&["none", "minor", "major", "critical"]),
+            text()
+        )
+            .prop_map(|(page, indicator, description)| EventKind::StatusPage {
                 page,
                 indicator,
                 description
-            }
-        ),
+            }),
         (
             name(PAGES),
             name(&["Checkout", "API", "Payments"]),
             name(STATUSES),
             prop::option::of(name(&["Core"]))
         )
-            .prop_map(|(page, component, status, group)| EventKind::StatusComponent {
-                page,
-                component,
-                status,
-                group
-            }),
+            .prop_map(
+                |(page, component, status, group)| EventKind::StatusComponent {
+                    page,
+                    component,
+                    status,
+                    group
+                }
+            ),
         (
             name(PAGES),
             name(&["inc1", "inc2"]),
@@ -484,7 +494,10 @@ fn a_reopen_clears_resolved_and_it_resolves_again() {
     let inc = tl.fold();
     assert_eq!(inc.state, IncidentState::Investigating);
     assert_eq!(inc.times.resolved, None);
-    assert_eq!(inc.times.mitigated, None, "back to investigating: not mitigated");
+    assert_eq!(
+        inc.times.mitigated, None,
+        "back to investigating: not mitigated"
+    );
     assert_eq!(inc.times.reopened, 1);
     assert!(inc.timeline.iter().any(|t| t.text.starts_with("Reopened")));
 

@@ -9,7 +9,9 @@ use warroom::incident::{Actor, AlertState, Event, EventKind, Incident, IncidentS
 use warroom::log::{LogError, LogWriter, read};
 
 fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 6, 14, 0, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 3, 6, 14, 0, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 /// A varied, realistic event: every few events a person acts, the rest are signals.
@@ -53,7 +55,7 @@ fn event(id: u64) -> Event {
             EventKind::ChecklistToggled {
                 list: "mitigation".into(),
                 item: "Freeze deploys".into(),
-                done: id % 2 == 0,
+                done: id.is_multiple_of(2),
             },
         ),
         5 => (
@@ -150,7 +152,10 @@ fn a_torn_tail_at_every_byte_keeps_every_complete_event_and_stays_appendable() {
         let (_, r) = read(&log, |_| seen += 1).expect("read");
         assert_eq!(seen, complete, "cut at {cut}");
         assert_eq!(r.damaged.len(), usize::from(!at_boundary), "cut at {cut}");
-        assert_eq!(std::fs::metadata(&log).map(|m| m.len()).ok(), Some(cut as u64));
+        assert_eq!(
+            std::fs::metadata(&log).map(|m| m.len()).ok(),
+            Some(cut as u64)
+        );
         assert!(!damaged_path(&log).exists());
 
         let (mut w, got, r) = open(&log);
@@ -166,12 +171,22 @@ fn a_torn_tail_at_every_byte_keeps_every_complete_event_and_stays_appendable() {
             assert_eq!(r.damaged.len(), 1, "cut at {cut}");
             // Header is line 1, event k is line k + 1: the torn line is event complete+1.
             assert_eq!(r.damaged[0].line as u64, complete + 2, "cut at {cut}");
-            assert!(r.damaged[0].reason.contains("torn"), "{}", r.damaged[0].reason);
-            assert_eq!(r.damaged_file.as_deref(), Some(damaged_path(&log).as_path()));
+            assert!(
+                r.damaged[0].reason.contains("torn"),
+                "{}",
+                r.damaged[0].reason
+            );
+            assert_eq!(
+                r.damaged_file.as_deref(),
+                Some(damaged_path(&log).as_path())
+            );
             let aside = std::fs::read(damaged_path(&log)).expect("damaged file");
             assert_eq!(aside, &bytes[line_start..cut], "cut at {cut}");
         }
-        assert_eq!(std::fs::read(&log).ok().as_deref(), Some(&bytes[..line_start]));
+        assert_eq!(
+            std::fs::read(&log).ok().as_deref(),
+            Some(&bytes[..line_start])
+        );
 
         let new = Event {
             id: w.next_id(),
@@ -181,7 +196,8 @@ fn a_torn_tail_at_every_byte_keeps_every_complete_event_and_stays_appendable() {
                 text: format!("after the crash at byte {cut}"),
             },
         };
-        w.append(std::slice::from_ref(&new)).expect("append after repair");
+        w.append(std::slice::from_ref(&new))
+            .expect("append after repair");
         drop(w);
         let (_w, got, r) = open(&log);
         assert!(r.damaged.is_empty(), "cut at {cut}: {:?}", r.damaged);
@@ -228,9 +244,8 @@ fn unknown_fields_and_kinds_from_a_newer_version_are_kept_and_written_back() {
     write_log(&log, 3);
     let unknown_kind = r#"{"type":"pager_escalated","level":3,"who":["ana","bo"],"why":"no ack"}"#;
     let lines = [
-        format!(
-            r#"{{"id":4,"at":"2026-03-06T14:05:00Z","by":{{"person":"ana"}},"kind":{{"type":"note","text":"hi","mood":"calm"}},"signature":"abc"}}"#
-        ),
+        r#"{"id":4,"at":"2026-03-06T14:05:00Z","by":{"person":"ana"},"kind":{"type":"note","text":"hi","mood":"calm"},"signature":"abc"}"#
+            .to_string(),
         format!(
             r#"{{"id":5,"at":"2026-03-06T14:06:00Z","by":"system","kind":{unknown_kind}}}"#
         ),
@@ -245,12 +260,7 @@ fn unknown_fields_and_kinds_from_a_newer_version_are_kept_and_written_back() {
     let (mut w, got, r) = open(&log);
     assert!(r.damaged.is_empty(), "{:?}", r.damaged);
     assert_eq!(r.events, 5);
-    assert_eq!(
-        got[3].kind,
-        EventKind::Note {
-            text: "hi".into()
-        }
-    );
+    assert_eq!(got[3].kind, EventKind::Note { text: "hi".into() });
     match &got[4].kind {
         EventKind::Unknown { kind, raw } => {
             assert_eq!(kind, "pager_escalated");
