@@ -18,7 +18,16 @@ pub(crate) fn sidecar(path: &Path, suffix: &str) -> PathBuf {
 /// Held while a process owns a log.
 #[derive(Debug)]
 pub(crate) struct LogLock {
-    _file: File,
+    file: File,
+}
+
+impl Drop for LogLock {
+    /// Unlocks explicitly rather than only closing: a child process forked at this moment
+    /// (before its exec closes inherited descriptors) shares the open file and would keep
+    /// the lock alive for a while after we are gone.
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
 }
 
 impl LogLock {
@@ -59,6 +68,6 @@ impl LogLock {
         file.seek(SeekFrom::Start(0)).map_err(io)?;
         file.write_all(format!("{}\n", std::process::id()).as_bytes())
             .map_err(io)?;
-        Ok(LogLock { _file: file })
+        Ok(LogLock { file })
     }
 }

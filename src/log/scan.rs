@@ -1,9 +1,9 @@
 //! Streaming scan of a log file: the header, then every line judged good (an event) or
 //! damaged (with its line number, reason and byte range).
 //!
-//! The file is never loaded whole: a reader thread reads chunks of lines (`read_until`)
-//! and parses them while the calling thread hands the events of the previous chunk to
-//! `on_event` (usually a fold), so parsing and folding run on two cores.
+//! The file is never loaded whole: a reader thread reads chunks of lines (`read_until`),
+//! parser threads (one per core) turn them into events, and the calling thread hands the
+//! events, in file order, to `on_event` (usually a fold).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -15,7 +15,7 @@ use crate::incident::Event;
 
 /// Bytes of lines per chunk handed from the reader thread to the caller.
 const CHUNK_BYTES: usize = 256 * 1024;
-/// Chunks in flight between the threads (bounds memory).
+/// Chunks queued per channel between the threads (bounds memory).
 const CHUNKS_IN_FLIGHT: usize = 4;
 
 /// A damaged line and where its bytes are.
@@ -115,27 +115,51 @@ fn read_header(
     Ok((header, line.len() as u64, newline))
 }
 
-/// Reads chunks of lines from `reader` and parses them.
-fn read_batch(reader: &mut BufReader<File>, buf: &mut Vec<u8>) -> std::io::Result<Batch> {
-    buf.clear();
+/// Consecutive raw lines read from the file.
+struct RawChunk {
+    buf: Vec<u8>,
+    lens: Vec<usize>,
+}
+
+/// Reads about `CHUNK_BYTES` of whole lines (the last one may lack its newline at EOF).
+fn read_chunk(reader: &mut BufReader<File>) -> std::io::Result<RawChunk> {
+    let mut buf = Vec::with_capacity(CHUNK_BYTES + 4096);
     let mut lens = Vec::new();
     while buf.len() < CHUNK_BYTES {
-        let n = reader.read_until(b'\n', buf)?;
+        let n = reader.read_until(b'\n', &mut buf)?;
         if n == 0 {
             break;
         }
         lens.push(n);
     }
-    let mut results = Vec::with_capacity(lens.len());
+    Ok(RawChunk { buf, lens })
+}
+
+fn parse_chunk(chunk: RawChunk) -> Batch {
+    let mut results = Vec::with_capacity(chunk.lens.len());
     let mut start = 0;
-    for &n in &lens {
-        results.push(parse_line(&buf[start..start + n]));
+    for &n in &chunk.lens {
+        results.push(parse_line(&chunk.buf[start..start + n]));
         start += n;
     }
-    Ok(Batch { lens, results })
+    Batch {
+        lens: chunk.lens,
+        results,
+    }
+}
+
+/// Parser threads: one per core (at most 4), so parsing, the heavy part, uses every core
+/// while the caller folds.
+fn parsers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4))
 }
 
 /// Scans the log at `path`, feeding every good event to `on_event` in file order.
+///
+/// A reader thread cuts the file into chunks of lines and deals them round-robin to the
+/// parser threads; the caller takes the parsed chunks back in the same round-robin order,
+/// so events arrive in file order. Every channel is bounded: memory stays flat however
+/// big the log.
 pub(crate) fn scan(path: &Path, mut on_event: impl FnMut(Event)) -> Result<Scanned, LogError> {
     let io = |source| LogError::Io {
         path: path.to_path_buf(),
@@ -155,24 +179,47 @@ pub(crate) fn scan(path: &Path, mut on_event: impl FnMut(Event)) -> Result<Scann
         len: header_len,
     };
     let mut line_no = 1usize;
+    let workers = parsers();
 
     std::thread::scope(|s| -> Result<(), LogError> {
-        let (tx, rx) = sync_channel::<std::io::Result<Batch>>(CHUNKS_IN_FLIGHT);
+        let mut to_parsers = Vec::with_capacity(workers);
+        let mut from_parsers = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let (in_tx, in_rx) = sync_channel::<RawChunk>(CHUNKS_IN_FLIGHT);
+            let (out_tx, out_rx) = sync_channel::<Batch>(CHUNKS_IN_FLIGHT);
+            s.spawn(move || {
+                for chunk in in_rx {
+                    if out_tx.send(parse_chunk(chunk)).is_err() {
+                        break;
+                    }
+                }
+            });
+            to_parsers.push(in_tx);
+            from_parsers.push(out_rx);
+        }
+        let (err_tx, err_rx) = sync_channel::<std::io::Error>(1);
         s.spawn(move || {
-            let mut buf = Vec::with_capacity(CHUNK_BYTES + 4096);
+            let mut k = 0usize;
             loop {
-                let batch = read_batch(&mut reader, &mut buf);
-                let done = match &batch {
-                    Ok(b) => b.lens.is_empty(),
-                    Err(_) => true,
-                };
-                if tx.send(batch).is_err() || done {
-                    break;
+                match read_chunk(&mut reader) {
+                    Ok(c) if c.lens.is_empty() => break,
+                    Ok(c) => {
+                        if to_parsers[k % to_parsers.len()].send(c).is_err() {
+                            break;
+                        }
+                        k += 1;
+                    }
+                    Err(e) => {
+                        let _ = err_tx.send(e);
+                        break;
+                    }
                 }
             }
+            // Dropping the senders lets the parsers finish and close their outputs.
         });
-        for batch in rx {
-            let batch = batch.map_err(io)?;
+        let mut k = 0usize;
+        while let Ok(batch) = from_parsers[k % workers].recv() {
+            k += 1;
             for (len, parsed) in batch.lens.into_iter().zip(batch.results) {
                 line_no += 1;
                 let offset = out.len;
@@ -195,7 +242,11 @@ pub(crate) fn scan(path: &Path, mut on_event: impl FnMut(Event)) -> Result<Scann
                 }
             }
         }
-        Ok(())
+        drop(from_parsers);
+        match err_rx.recv() {
+            Ok(e) => Err(io(e)),
+            Err(_) => Ok(()),
+        }
     })?;
     Ok(out)
 }
