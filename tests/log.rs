@@ -410,3 +410,54 @@ fn log_verify_exit_codes_through_the_binary() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("not a warroom log"), "{out}");
 }
+
+#[test]
+fn a_log_cut_inside_its_header_line_or_emptied_is_handled() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("h.jsonl");
+    drop(LogWriter::create(&log, "inc-h").expect("create"));
+    let header = std::fs::read(&log).expect("read");
+
+    // The header without its newline: still this log; opening restores the newline.
+    std::fs::write(&log, &header[..header.len() - 1]).expect("write");
+    let (mut w, got, r) = open(&log);
+    assert!(got.is_empty() && r.damaged.is_empty());
+    w.append(&[declared()]).expect("append");
+    drop(w);
+    let (_w, got, r) = open(&log);
+    assert!(r.damaged.is_empty(), "{:?}", r.damaged);
+    assert_eq!(got, vec![declared()]);
+    drop(_w);
+
+    // Half a header, or nothing: not a log, said plainly, file untouched.
+    for (bytes, says) in [
+        (&header[..10], "not a warroom log header"),
+        (&[][..], "empty"),
+    ] {
+        std::fs::write(&log, bytes).expect("write");
+        match LogWriter::open(&log, |_| {}) {
+            Err(e @ LogError::NotALog { .. }) => assert!(e.to_string().contains(says), "{e}"),
+            other => panic!("expected NotALog, got {other:?}"),
+        }
+        assert_eq!(std::fs::read(&log).ok().as_deref(), Some(bytes));
+    }
+}
+
+#[test]
+fn blank_lines_are_moved_aside_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("b.jsonl");
+    write_log(&log, 5);
+    let text = std::fs::read_to_string(&log).expect("read");
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    lines.insert(3, "\n");
+    std::fs::write(&log, lines.concat()).expect("write");
+    let (_w, got, r) = open(&log);
+    assert_eq!(got.len(), 5);
+    assert_eq!(r.damaged.len(), 1);
+    assert_eq!(
+        (r.damaged[0].line, r.damaged[0].reason.as_str()),
+        (4, "blank line")
+    );
+    assert_eq!(std::fs::read_to_string(&log).ok(), Some(text));
+}
