@@ -357,3 +357,35 @@ fn search_order_is_flag_then_cwd_then_xdg_then_built_in() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("(built-in config.toml)"));
 }
+
+#[test]
+fn the_commented_examples_in_the_shipped_config_are_valid_when_uncommented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shipped = std::fs::read_to_string(root.join("config.toml")).expect("read config.toml");
+    // Uncomment every line that is TOML (a table header or `key = value`), keep prose.
+    let uncommented: String = shipped
+        .lines()
+        .map(|l| match l.strip_prefix("# ") {
+            Some(rest)
+                if rest.starts_with('[')
+                    || rest.split_once(" = ").is_some_and(|(k, _)| {
+                        k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    }) =>
+            {
+                rest.to_string()
+            }
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let config = Config::parse(&uncommented, "uncommented.toml", None, root.to_path_buf())
+        .unwrap_or_else(|e| panic!("{e}\n---\n{uncommented}"));
+    let kinds: Vec<&str> = config.sources.iter().map(|s| s.kind.name()).collect();
+    for kind in warroom::config::SOURCE_KINDS {
+        assert!(
+            kinds.contains(kind),
+            "no example of a {kind} source: {kinds:?}"
+        );
+    }
+    assert_eq!(config.ssh.listen.as_deref(), Some("0.0.0.0:2222"));
+}
