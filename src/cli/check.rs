@@ -68,6 +68,11 @@ pub fn check_config(config: &Config) -> Vec<String> {
         }
     }
     problems.extend(check_log_template(&config.incident.log));
+    // Every theme file warroom could load (built in, the config's themes folder, the
+    // user's), not only the one selected: `:theme NAME` can switch to any of them.
+    let mut dirs: Vec<std::path::PathBuf> = config.ui.themes_dir.iter().cloned().collect();
+    dirs.push(config.dir.join("themes"));
+    problems.extend(crate::ui::theme::check_all(&dirs));
     problems
 }
 
