@@ -1,11 +1,22 @@
 //! The incident log as JSON Lines: a header line, then one event per line.
-//! (Interface fixed; implementation in progress: see issue 2.)
+//!
+//! `{"warroom_log":1,"incident":"…","created_at":"…"}` then one [`Event`] per line.
+//! One process writes a log (an exclusive lock on `<log>.lock` holding its pid). Appends
+//! are one write of the whole batch followed by `sync_data` (group commit): an event
+//! counts as recorded once `append` returns. Opening a log for writing streams it,
+//! reports every torn or corrupt line, moves those bytes to `<log>.damaged` and cuts them
+//! out of the log, so it stays appendable.
 
+use std::fs::{File, OpenOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::lock::LogLock;
+use super::repair;
+use super::scan::scan;
 use crate::incident::Event;
 
 /// Format version written in the header.
@@ -55,19 +66,60 @@ pub enum LogError {
     Exists { path: PathBuf },
 }
 
-/// The single writer of one log (holds its lock).
+/// The single writer of one log (holds its lock until dropped).
+#[derive(Debug)]
 pub struct LogWriter {
     path: PathBuf,
+    file: File,
+    /// Bytes known to be in the log (a failed append is cut back to this).
+    len: u64,
     next_id: u64,
+    _lock: LogLock,
 }
 
 impl LogWriter {
-    /// Creates a new log with its header; fails if the file exists.
+    /// Creates a new log with its header (parent folders too); fails if the file exists.
     pub fn create(path: &Path, incident_id: &str) -> Result<Self, LogError> {
-        let _ = incident_id;
+        let io = |source| LogError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| LogError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let lock = LogLock::acquire(path)?;
+        let mut file = OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    LogError::Exists {
+                        path: path.to_path_buf(),
+                    }
+                } else {
+                    io(e)
+                }
+            })?;
+        let header = LogHeader {
+            warroom_log: FORMAT_VERSION,
+            incident: incident_id.to_string(),
+            created_at: Utc::now(),
+        };
+        let mut line = serde_json::to_vec(&header).map_err(|e| io(e.into()))?;
+        line.push(b'\n');
+        file.write_all(&line).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        repair::sync_dir(path);
         Ok(LogWriter {
             path: path.to_path_buf(),
+            file,
+            len: line.len() as u64,
             next_id: 1,
+            _lock: lock,
         })
     }
 
@@ -77,20 +129,64 @@ impl LogWriter {
         path: &Path,
         on_event: impl FnMut(Event),
     ) -> Result<(Self, LogHeader, Recovery), LogError> {
-        let (h, r) = read(path, on_event)?;
+        let io = |source| LogError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let lock = LogLock::acquire(path)?;
+        let scanned = scan(path, on_event)?;
+        let damaged_file = repair::repair(path, &scanned)?;
+        let mut file = OpenOptions::new().append(true).open(path).map_err(io)?;
+        let mut len = scanned.good_end;
+        if !scanned.header_newline {
+            file.write_all(b"\n").map_err(io)?;
+            file.sync_data().map_err(io)?;
+            len += 1;
+        }
+        let recovery = Recovery {
+            events: scanned.events,
+            damaged: scanned.damaged.into_iter().map(|d| d.damage).collect(),
+            damaged_file,
+        };
         Ok((
             LogWriter {
                 path: path.to_path_buf(),
-                next_id: r.events + 1,
+                file,
+                len,
+                next_id: scanned.max_id + 1,
+                _lock: lock,
             },
-            h,
-            r,
+            scanned.header,
+            recovery,
         ))
     }
 
     /// Appends events (one write, then fsync). The events count as recorded on `Ok`.
+    /// On error nothing of the batch stays in the log (it is cut back).
     pub fn append(&mut self, events: &[Event]) -> Result<(), LogError> {
-        self.next_id += events.len() as u64;
+        let Some(last) = events.iter().map(|e| e.id).max() else {
+            return Ok(());
+        };
+        let io = |source| LogError::Io {
+            path: self.path.clone(),
+            source,
+        };
+        let mut buf = Vec::with_capacity(events.len() * 160);
+        for e in events {
+            serde_json::to_writer(&mut buf, e).map_err(|e| io(e.into()))?;
+            buf.push(b'\n');
+        }
+        let written = self
+            .file
+            .write_all(&buf)
+            .and_then(|()| self.file.sync_data());
+        if let Err(e) = written {
+            // Leave no half batch behind: the next append must start on a line of its own.
+            let _ = self.file.set_len(self.len);
+            return Err(io(e));
+        }
+        self.len += buf.len() as u64;
+        self.next_id = self.next_id.max(last + 1);
         Ok(())
     }
 
@@ -106,9 +202,13 @@ impl LogWriter {
 
 /// Reads a log without locking or repairing it (for verify, replay, export).
 pub fn read(path: &Path, on_event: impl FnMut(Event)) -> Result<(LogHeader, Recovery), LogError> {
-    let _ = on_event;
-    Err(LogError::NotALog {
-        path: path.to_path_buf(),
-        reason: "reading is not built yet".into(),
-    })
+    let scanned = scan(path, on_event)?;
+    Ok((
+        scanned.header,
+        Recovery {
+            events: scanned.events,
+            damaged: scanned.damaged.into_iter().map(|d| d.damage).collect(),
+            damaged_file: None,
+        },
+    ))
 }

@@ -1,3 +1,6 @@
-//! The event log: JSON Lines on disk (`file.rs`).
+//! The event log: JSON Lines on disk (`file.rs`), its lock, streaming scan and repair.
 pub mod file;
-pub use file::{Damage, LogError, LogHeader, LogWriter, Recovery, read};
+mod lock;
+mod repair;
+mod scan;
+pub use file::{Damage, FORMAT_VERSION, LogError, LogHeader, LogWriter, Recovery, read};
