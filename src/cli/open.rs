@@ -3,11 +3,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use chrono::Utc;
+
 use super::args::OpenArgs;
 use crate::config::Config;
+use crate::incident::{Actor, Draft, EventKind};
 use crate::room::{self, RoomOptions};
 use crate::term::local;
 use crate::ui::app::{App, AppOptions};
+use crate::ui::theme::{self, ColorDepth, Theme};
 
 pub fn run(args: &OpenArgs) -> ExitCode {
     let config = match Config::load(args.config.as_deref()) {
@@ -40,16 +44,37 @@ pub fn run(args: &OpenArgs) -> ExitCode {
         for plan in &info.drills {
             plan.spawn(&room);
         }
-        // SOURCES: the live source kinds (prometheus, statuspage, feed, reports,
-        // alertmanager) start here once the sources work lands (it skips drill sources).
-        // Seeded with what the log already holds, so a continued room does not repeat it:
-        //     let known = room.read().clone();
-        //     crate::sources::spawn_all_seeded(&config, room.sender(), &known);
-        // SSH: `args.ssh` (serve responders beside the local view) is wired by the SSH work.
-        if args.ssh.is_some() {
-            tracing::warn!("--ssh is not served by this build yet");
-        }
+        // The live sources (a drill source is played above, not here), seeded with what
+        // the log already holds so a continued room does not repeat it.
+        let known = room.read().clone();
+        let _sources = crate::sources::spawn_all_seeded(&config, room.sender(), &known);
+        drop(known);
+        // `--ssh ADDR` (or `[ssh] listen`): responders join this room beside the local view.
+        let ssh_addr = args.ssh.clone().or_else(|| config.ssh.listen.clone());
+        let server = match ssh_addr {
+            Some(addr) => {
+                let server = crate::term::ssh::serve(room.clone(), &config.ssh, &addr).await?;
+                let text = format!(
+                    "Responders can join over SSH: ssh -t -p {} NAME@HOST (host key {})",
+                    server.local_addr().port(),
+                    server.fingerprint()
+                );
+                tracing::info!(addr = %server.local_addr(), "{text}");
+                let _ = room
+                    .record(Draft::new(
+                        Utc::now(),
+                        Actor::System,
+                        EventKind::Note { text },
+                    ))
+                    .await;
+                Some(server)
+            }
+            None => None,
+        };
         let exit = local::run(room.clone(), app_for(&config, &user), &user).await;
+        if let Some(server) = server {
+            server.stop().await;
+        }
         room.shutdown().await;
         Ok::<_, anyhow::Error>((exit?, info))
     });
@@ -72,13 +97,20 @@ pub fn run(args: &OpenArgs) -> ExitCode {
     }
 }
 
-/// The local view. UI HOOK (with the real App on main): set `opts.depth =
-/// ColorDepth::detect(COLORTERM, TERM, NO_COLOR)` from the environment, `opts.theme =
-/// Theme::load(&config.ui.theme, &dirs)` and `opts.themes = theme::load_all(&dirs)`, where
-/// `dirs` holds `config.ui.themes_dir` and `$XDG_CONFIG_HOME/warroom/themes`.
+/// The local view: this terminal's colour depth (`COLORTERM`, `TERM`, `NO_COLOR`), the
+/// config's theme, and every theme `:theme` can switch to.
 fn app_for(config: &Config, user: &str) -> App {
-    let _ = config;
-    App::new(AppOptions::new(user))
+    let dirs: Vec<PathBuf> = config.ui.themes_dir.iter().cloned().collect();
+    let mut opts = AppOptions::new(user);
+    opts.depth = ColorDepth::from_env();
+    match Theme::load(&config.ui.theme, &dirs) {
+        Ok(t) => opts.theme = t,
+        Err(e) => {
+            tracing::warn!(theme = %config.ui.theme, error = %e, "theme not loaded; default used")
+        }
+    }
+    opts.themes = theme::load_all(&dirs);
+    App::new(opts)
 }
 
 /// The person's name: `--user` (or `$WARROOM_USER`), then `$USER`, else "commander".
