@@ -18,7 +18,9 @@ use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlt
 use crossterm::{cursor, execute};
 use futures::StreamExt;
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, ClearType as RClearType, CrosstermBackend, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
 use tokio::time::Instant;
 
 use crate::incident::{Actor, Draft, EventKind};
@@ -96,7 +98,7 @@ pub async fn run(room: RoomHandle, mut app: App, user: &str) -> io::Result<Exit>
     let guard = TerminalGuard::enter()?;
     // No `Terminal::clear`: it asks the terminal for the cursor position, which not every
     // terminal answers; the screen is cleared on entering instead.
-    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let mut term = Terminal::new(Quiet::new(CrosstermBackend::new(io::stdout())))?;
     let by = Actor::Person(user.to_string());
     let record = |kind: EventKind| -> bool {
         match room.try_record(Draft::new(Utc::now(), by.clone(), kind)) {
@@ -233,4 +235,70 @@ async fn hangup_signal() {
     }
     #[cfg(not(unix))]
     std::future::pending::<()>().await
+}
+
+/// A backend that does not repeat itself: ratatui hides (or shows) the cursor on every
+/// frame; when it already is, nothing is written. An idle room then sends only the cells
+/// that changed (principle 7: idle means idle).
+pub struct Quiet<B> {
+    inner: B,
+    cursor_hidden: Option<bool>,
+}
+
+impl<B> Quiet<B> {
+    pub fn new(inner: B) -> Self {
+        Quiet {
+            inner,
+            cursor_hidden: None,
+        }
+    }
+}
+
+impl<B: Backend> Backend for Quiet<B> {
+    type Error = B::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        self.inner.draw(content)
+    }
+    fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.inner.append_lines(n)
+    }
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.cursor_hidden != Some(true) {
+            self.inner.hide_cursor()?;
+            self.cursor_hidden = Some(true);
+        }
+        Ok(())
+    }
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.cursor_hidden != Some(false) {
+            self.inner.show_cursor()?;
+            self.cursor_hidden = Some(false);
+        }
+        Ok(())
+    }
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        self.inner.set_cursor_position(position)
+    }
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.inner.clear()
+    }
+    fn clear_region(&mut self, clear_type: RClearType) -> Result<(), Self::Error> {
+        self.inner.clear_region(clear_type)
+    }
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.inner.flush()
+    }
 }
