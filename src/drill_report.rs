@@ -1,0 +1,1 @@
+//! Drill report (placeholder, filled below).
