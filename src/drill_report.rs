@@ -5,7 +5,7 @@
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use crate::incident::{Incident, IncidentState, format_duration};
+use crate::incident::{Incident, IncidentState, Severity, format_duration};
 
 /// Reference times of a scenario, in scenario seconds, with the definitions of
 /// `incident::times` (detect = detected − impact, acknowledge = acknowledged − detected, ...).
@@ -21,14 +21,14 @@ pub struct Reference {
     pub resolve: Option<f64>,
 }
 
-/// The header line of a drill file (see the drill format notes).
+/// The header line of a drill file (see the drill format notes). Same shape as the drill
+/// source's header (`sources::drill`); once both are on one branch this becomes a re-export.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DrillHeader {
     pub warroom_drill: u32,
     pub name: String,
     pub title: String,
-    #[serde(default)]
-    pub severity: Option<String>,
+    pub severity: Severity,
     #[serde(default)]
     pub summary: String,
     #[serde(default)]
@@ -278,7 +278,7 @@ mod tests {
         ];
         let inc = Incident::fold(&events);
         let header = DrillHeader::parse(
-            r#"{"warroom_drill":1,"name":"s","title":"T","speed":10,"reference":{"detect":60,"acknowledge":120,"mitigate":1500,"resolve":1700}}"#,
+            r#"{"warroom_drill":1,"name":"s","title":"T","severity":"SEV1","speed":10,"reference":{"detect":60,"acknowledge":120,"mitigate":1500,"resolve":1700}}"#,
         )
         .unwrap();
         let r = DrillReport::from(&inc, &header);
@@ -312,9 +312,15 @@ mod tests {
     #[test]
     fn bad_headers_are_refused_with_a_reason() {
         assert!(DrillHeader::parse(r#"{"drill":{"name":"x"}}"#).is_err());
-        assert!(DrillHeader::parse(r#"{"warroom_drill":2,"name":"x","title":"t"}"#).is_err());
         assert!(
-            DrillHeader::parse(r#"{"warroom_drill":1,"name":"x","title":"t","speed":0}"#).is_err()
+            DrillHeader::parse(r#"{"warroom_drill":2,"name":"x","title":"t","severity":"SEV1"}"#)
+                .is_err()
+        );
+        assert!(
+            DrillHeader::parse(
+                r#"{"warroom_drill":1,"name":"x","title":"t","severity":"SEV1","speed":0}"#
+            )
+            .is_err()
         );
     }
 }
