@@ -54,7 +54,7 @@ impl SeekIndex {
     /// Called after folding event number `folded` (1-based count) into `state`: takes a
     /// snapshot when one is due.
     pub fn observe(&mut self, folded: usize, state: &Incident) {
-        if folded == 0 || folded % self.every != 0 {
+        if folded == 0 || !folded.is_multiple_of(self.every) {
             return;
         }
         let slot = folded / self.every;

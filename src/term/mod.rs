@@ -1,1 +1,2 @@
 //! Terminals: the local tty (`local.rs`) and SSH sessions (`ssh.rs`).
+pub mod replay;
