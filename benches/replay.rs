@@ -15,18 +15,20 @@ mod replay_support;
 
 const N: usize = 1_000_000;
 
-/// Reads the log with the real reader; while it is a stub on this branch, parses the lines
-/// the same way (serde_json per line) so the figure is comparable.
-fn read(path: &Path) -> Vec<Event> {
-    let mut events = Vec::new();
-    if warroom::log::read(path, |e| events.push(e)).is_ok() {
-        return events;
+/// Opens the log with the real reader (folding while it parses); while the reader is a stub
+/// on this branch, parses the lines the same way (serde_json per line) and builds from them.
+fn open(path: &Path) -> Replay {
+    if let Ok(o) = Replay::open(path) {
+        return o.replay;
     }
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
-        .skip(1)
-        .filter_map(|l| serde_json::from_str::<Event>(l).ok())
-        .collect()
+    let mut b = warroom::replay::Builder::new(Default::default());
+    for l in text.lines().skip(1) {
+        if let Ok(e) = serde_json::from_str::<Event>(l) {
+            b.push(e);
+        }
+    }
+    b.finish(Vec::new())
 }
 
 fn benches(c: &mut Criterion) {
@@ -41,7 +43,7 @@ fn benches(c: &mut Criterion) {
         .measurement_time(StdDuration::from_secs(20));
     g.bench_function("open_1m_events_read_fold_index", |b| {
         b.iter(|| {
-            let r = Replay::new(read(&path));
+            let r = open(&path);
             black_box(r.len())
         })
     });
@@ -81,7 +83,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             // Back to the start, then to just before a snapshot: one clone + a full segment.
             r.seek(r.start());
-            let t = r.start() + Duration::milliseconds((every * 37 - 1) * 100);
+            let t = r.start() + Duration::milliseconds((every * 37 - 2) * 100);
             r.seek(t);
             black_box(r.state().events)
         })

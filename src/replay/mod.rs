@@ -86,41 +86,19 @@ impl Replay {
 
     /// With a seek index of a given interval (tests use small ones).
     pub fn with_index(events: Vec<Event>, review: Vec<Event>, index: SeekIndex) -> Self {
-        let mut eff = Vec::with_capacity(events.len());
-        let mut max: Option<DateTime<Utc>> = None;
-        for e in &events {
-            let t = max.map_or(e.at, |m| m.max(e.at));
-            max = Some(t);
-            eff.push(t);
+        let mut b = Builder::new(index);
+        b.reserve(events.len());
+        for e in events {
+            b.push(e);
         }
-        let mut r = Replay {
-            events,
-            eff,
-            marks: Vec::new(),
-            reviews: 0,
-            index,
-            last: Incident::new(),
-            current: Incident::new(),
-            cursor: 0,
-            clock: Clock::new(Utc::now(), Utc::now()),
-        };
-        let mut review: Vec<Event> = review.iter().filter_map(as_review).collect();
-        review.sort_by_key(|e| e.at);
-        for e in review {
-            r.insert_raw(e);
-        }
-        r.rebuild_from(0);
-        let start = r.eff.first().copied().unwrap_or_else(Utc::now);
-        let end = r.eff.last().copied().unwrap_or(start);
-        r.clock = Clock::new(start, end);
-        r.seek(start);
-        r
+        b.finish(review)
     }
 
-    /// Reads a log (and its review log, if any) with [`crate::log::read`].
+    /// Reads a log (and its review log, if any) with [`crate::log::read`], folding and
+    /// indexing each event as it is read.
     pub fn open(path: &Path) -> Result<Opened, LogError> {
-        let mut events = Vec::new();
-        let (header, recovery) = crate::log::read(path, |e| events.push(e))?;
+        let mut b = Builder::new(SeekIndex::default());
+        let (header, recovery) = crate::log::read(path, |e| b.push(e))?;
         let rpath = review_path(path);
         let mut review_events = Vec::new();
         let review = if rpath.is_file() {
@@ -129,7 +107,7 @@ impl Replay {
         } else {
             None
         };
-        let replay = Replay::with_review(events, review_events);
+        let replay = b.finish(review_events);
         Ok(Opened {
             replay,
             header,
@@ -329,6 +307,77 @@ impl Replay {
     /// Times of the timeline lines (for marks on a time bar).
     pub fn entry_times(&self) -> impl Iterator<Item = DateTime<Utc>> + '_ {
         self.marks.iter().map(|&m| self.eff[m])
+    }
+}
+
+/// Builds a replay one event at a time (fold, timeline marks and snapshots as it goes), so
+/// opening a log folds while the reader parses.
+pub struct Builder {
+    events: Vec<Event>,
+    eff: Vec<DateTime<Utc>>,
+    marks: Vec<usize>,
+    index: SeekIndex,
+    state: Incident,
+}
+
+impl Builder {
+    pub fn new(index: SeekIndex) -> Self {
+        Builder {
+            events: Vec::new(),
+            eff: Vec::new(),
+            marks: Vec::new(),
+            index,
+            state: Incident::new(),
+        }
+    }
+
+    pub fn reserve(&mut self, n: usize) {
+        self.events.reserve(n);
+        self.eff.reserve(n);
+    }
+
+    /// Adds the next event of the log.
+    pub fn push(&mut self, e: Event) {
+        let t = self.eff.last().map_or(e.at, |m| (*m).max(e.at));
+        let i = self.events.len();
+        let before = self.state.timeline.len();
+        self.state.apply(&e);
+        if self.state.timeline.len() != before {
+            self.marks.push(i);
+        }
+        self.index.observe(i + 1, &self.state);
+        self.eff.push(t);
+        self.events.push(e);
+    }
+
+    /// The replay, with review notes merged in, paused at the start.
+    pub fn finish(self, review: Vec<Event>) -> Replay {
+        let mut r = Replay {
+            events: self.events,
+            eff: self.eff,
+            marks: self.marks,
+            reviews: 0,
+            index: self.index,
+            last: self.state,
+            current: Incident::new(),
+            cursor: 0,
+            clock: Clock::new(Utc::now(), Utc::now()),
+        };
+        let mut review: Vec<Event> = review.iter().filter_map(as_review).collect();
+        review.sort_by_key(|e| e.at);
+        let mut first = None;
+        for e in review {
+            let pos = r.insert_raw(e);
+            first = Some(first.map_or(pos, |f: usize| f.min(pos)));
+        }
+        if let Some(pos) = first {
+            r.rebuild_from(pos);
+        }
+        let start = r.eff.first().copied().unwrap_or_else(Utc::now);
+        let end = r.eff.last().copied().unwrap_or(start);
+        r.clock = Clock::new(start, end);
+        r.seek(start);
+        r
     }
 }
 
