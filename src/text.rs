@@ -147,6 +147,9 @@ pub fn html_block(s: &str) -> String {
 }
 
 fn html_to_text(s: &str) -> String {
+    // Escape sequences go first, payload and all: the HTML parser would drop a raw ESC but
+    // keep the rest ("]52;c;..."). Entity-encoded ones (`&#27;`) are caught after decoding.
+    let s = &clean(s, true, MAX_BLOCK * 64);
     if !s.contains('<') && !s.contains('&') {
         return s.to_string();
     }
@@ -196,6 +199,13 @@ mod tests {
         assert!(t.contains("investigating"), "{t}");
         assert!(t.contains("& will update"), "{t}");
         assert!(!t.contains('<'), "{t}");
+    }
+
+    #[test]
+    fn html_loses_raw_escape_sequences_whole() {
+        let t = html_block("<p>a\x1b]52;c;ZXZpbA==\x07b</p><p>c&#27;[2J&#155;31md</p>");
+        assert!(t.starts_with("ab\n"), "{t:?}");
+        assert!(!t.contains('\x1b') && !t.contains('\u{9b}'), "{t:?}");
     }
 
     #[test]

@@ -1,9 +1,98 @@
-//! `warroom serve --ssh ADDR`.
+//! `warroom serve --ssh ADDR`: a headless room; responders join over SSH only.
 use std::process::ExitCode;
 
+use chrono::Utc;
+
 use super::args::{OpenArgs, ServeArgs};
+use crate::config::Config;
+use crate::incident::{Actor, Draft, EventKind, Incident};
+use crate::room::RoomHandle;
+use crate::term::ssh;
 
 pub fn run(open: &OpenArgs, args: &ServeArgs) -> ExitCode {
-    let _ = (open, args);
-    super::not_built("serve", 6)
+    let config = match Config::load(open.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    init_logging();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("warroom serve: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    rt.block_on(serve(config, args))
+}
+
+async fn serve(config: Config, args: &ServeArgs) -> ExitCode {
+    // MERGE: switch this line to the room opener (`crate::room::open(&config, RoomOptions …)`)
+    // so the room writes its log; until then the room lives in memory only.
+    let room = start_room(&config).await;
+    let server = match ssh::serve(room, &config.ssh, &args.ssh).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("warroom serve: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let addr = server.local_addr();
+    println!(
+        "warroom: serving \"{}\" over ssh on {addr}",
+        config.incident.title
+    );
+    println!("host key fingerprint: {}", server.fingerprint());
+    println!(
+        "join with: ssh -t -p {} NAME@HOST   (Ctrl-C here stops the room)",
+        addr.port()
+    );
+    wait_for_stop().await;
+    println!("warroom: stopping ({} views open)", server.sessions());
+    server.stop().await;
+    ExitCode::SUCCESS
+}
+
+async fn start_room(config: &Config) -> RoomHandle {
+    let room = RoomHandle::start_in_memory(Incident::new());
+    let declared = EventKind::IncidentDeclared {
+        title: config.incident.title.clone(),
+        severity: config.incident.severity,
+    };
+    let _ = room
+        .record(Draft::new(Utc::now(), Actor::System, declared))
+        .await;
+    room
+}
+
+/// Ctrl-C or SIGTERM.
+async fn wait_for_stop() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Logs go to stderr only when `WARROOM_LOG` is set (e.g. `WARROOM_LOG=info`): serve has no
+/// screen of its own to disturb.
+fn init_logging() {
+    if let Ok(filter) = std::env::var("WARROOM_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
 }

@@ -1,12 +1,35 @@
 //! The application view: view state, input → actions, drawing.
-//! (Interface fixed; implementation in progress: see issue 3.)
+//!
+//! Pure: no I/O, no clock, no terminal calls. It takes the folded [`Incident`] and `now`;
+//! what a person does comes back as [`Action::Record`] (the room stamps author, time, id).
+//!
+//! A front-end (local terminal, SSH session) uses it like this:
+//! - build [`AppOptions::new`], then set `depth` from that terminal's `COLORTERM`/`TERM`/
+//!   `NO_COLOR` ([`ColorDepth::detect`]), `theme` from config ([`Theme::load`]) and `themes`
+//!   ([`super::theme::load_all`]) so `:theme` can switch to themes from folders;
+//! - feed every crossterm event to [`App::handle_input`] and carry out the actions;
+//! - draw only when [`App::needs_redraw`] says so (state, view, clock second or size
+//!   changed), at most ~30 times a second.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::Paragraph;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
 
-use crate::incident::{EventKind, Incident};
+use super::command::{self, Command};
+use super::help;
+use super::keys::{self, KeyAction};
+use super::layout::{self, MIN_H, MIN_W, PaneId, Screen};
+use super::paint::{fill, fit, pane, put, put_line, width};
+use super::panes::timeline::{Filter, TimelineView};
+use super::panes::{self, Ctx, draw_lines};
+use super::theme::{ColorDepth, Sem, Theme};
+use crate::incident::{EventKind, Incident, IncidentState};
+use crate::text;
 
 /// What a view asks the outside to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +54,15 @@ pub struct AppOptions {
     /// Observers see everything and change nothing.
     pub read_only: bool,
     pub mode: Mode,
+    /// The theme to start with (full colour; mapped to `depth`).
+    pub theme: Theme,
+    /// Themes `:theme` can switch to (default: the built-in ones; the front-end may add
+    /// those from theme folders with `theme::load_all`).
+    pub themes: Vec<Theme>,
+    /// Colour depth of this view's terminal.
+    pub depth: ColorDepth,
+    /// How far back charts look.
+    pub window: Duration,
 }
 
 impl AppOptions {
@@ -40,34 +72,824 @@ impl AppOptions {
             user: user.to_string(),
             read_only: false,
             mode: Mode::Live,
+            theme: Theme::default(),
+            themes: super::theme::builtin_themes(),
+            depth: ColorDepth::TrueColor,
+            window: Duration::minutes(60),
         }
     }
 }
 
+/// What the command line is doing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    Normal,
+    Command(String),
+    Note(String),
+    Filter(String),
+    ConfirmQuit,
+}
+
+const MAX_INPUT: usize = 2_000;
+
 /// One view of the room (the local terminal or one SSH session).
 pub struct App {
     pub opts: AppOptions,
+    theme: Theme,
+    pub focus: PaneId,
+    pub zoom: Option<PaneId>,
+    help: Option<usize>,
+    pub input: Input,
+    history: Vec<String>,
+    hist_pos: Option<usize>,
+    message: Option<(String, bool)>,
+    completions: Vec<String>,
+    timeline: TimelineView,
+    /// Selected checklist item: (list, item).
+    pub sel: (usize, usize),
+    check_scroll: usize,
+    scrolls: [usize; 6],
+    screen: Option<Screen>,
+    check_rows: Vec<(u16, usize, usize)>,
+    view_gen: u64,
+    drawn: Option<(u64, u64, u64, i64, Rect)>,
 }
 
 impl App {
     pub fn new(opts: AppOptions) -> Self {
-        App { opts }
+        let theme = opts.theme.with_depth(opts.depth);
+        App {
+            opts,
+            theme,
+            focus: PaneId::Timeline,
+            zoom: None,
+            help: None,
+            input: Input::Normal,
+            history: Vec::new(),
+            hist_pos: None,
+            message: None,
+            completions: Vec::new(),
+            timeline: TimelineView::default(),
+            sel: (0, 0),
+            check_scroll: 0,
+            scrolls: [0; 6],
+            screen: None,
+            check_rows: Vec::new(),
+            view_gen: 0,
+            drawn: None,
+        }
+    }
+
+    /// The theme in use (already mapped to the view's colour depth).
+    pub fn theme(&self) -> &Theme {
+        &self.theme
+    }
+
+    /// Switches theme (view only).
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.theme = theme.with_depth(self.opts.depth);
+        self.opts.theme = theme;
+        self.view_gen += 1;
+    }
+
+    /// Changes the colour depth (e.g. an SSH client's TERM arrived late).
+    pub fn set_depth(&mut self, depth: ColorDepth) {
+        self.opts.depth = depth;
+        self.theme = self.opts.theme.with_depth(depth);
+        self.view_gen += 1;
+    }
+
+    /// The message shown in the command line, and whether it is an error.
+    pub fn message(&self) -> Option<(&str, bool)> {
+        self.message.as_ref().map(|(m, e)| (m.as_str(), *e))
+    }
+
+    /// The current timeline filter text, if any.
+    pub fn filter(&self) -> Option<&str> {
+        self.timeline.filter.as_ref().map(|f| f.raw.as_str())
+    }
+
+    /// Is the help overlay open?
+    pub fn help_open(&self) -> bool {
+        self.help.is_some()
+    }
+
+    /// Marks the view as changed (the next `needs_redraw` says yes).
+    pub fn mark_dirty(&mut self) {
+        self.view_gen += 1;
+    }
+
+    /// True when drawing now would show something different from the last frame: the
+    /// incident changed, the view state changed, the clock's second ticked or the size
+    /// changed. The loop draws only then (principle 7).
+    pub fn needs_redraw(&self, incident: &Incident, now: DateTime<Utc>, area: Rect) -> bool {
+        self.drawn != Some(self.draw_key(incident, now, area))
+    }
+
+    /// Same as `needs_redraw` for the last drawn area.
+    pub fn dirty(&self, incident: &Incident, now: DateTime<Utc>) -> bool {
+        match self.drawn {
+            Some((.., area)) => self.needs_redraw(incident, now, area),
+            None => true,
+        }
+    }
+
+    fn draw_key(
+        &self,
+        inc: &Incident,
+        now: DateTime<Utc>,
+        area: Rect,
+    ) -> (u64, u64, u64, i64, Rect) {
+        (
+            self.view_gen,
+            inc.events,
+            inc.last_id,
+            now.timestamp(),
+            area,
+        )
+    }
+
+    fn can_write(&self) -> Result<(), String> {
+        if self.opts.read_only {
+            Err("read-only view: you can watch, not change the incident".into())
+        } else if self.opts.mode == Mode::Replay {
+            Err("replay: the incident can't be changed".into())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn err(&mut self, m: impl Into<String>) {
+        self.message = Some((m.into(), true));
+    }
+    fn info(&mut self, m: impl Into<String>) {
+        self.message = Some((m.into(), false));
     }
 
     /// Handles one input event; returns what the outside must do.
     pub fn handle_input(
         &mut self,
-        ev: &crossterm::event::Event,
+        ev: &Event,
         incident: &Incident,
         now: DateTime<Utc>,
     ) -> Vec<Action> {
-        let _ = (ev, incident, now);
+        // Pointer motion and focus changes change nothing on screen: no redraw for them.
+        let idle = match ev {
+            Event::Mouse(m) => matches!(m.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)),
+            Event::FocusGained | Event::FocusLost => true,
+            Event::Key(k) => k.kind == KeyEventKind::Release,
+            _ => false,
+        };
+        if idle {
+            return Vec::new();
+        }
+        self.view_gen += 1;
+        match ev {
+            Event::Key(k) => self.key(k, incident, now),
+            Event::Mouse(m) => {
+                self.mouse(m.kind, m.column, m.row, incident);
+                Vec::new()
+            }
+            Event::Paste(s) => {
+                let clean = text::line(s);
+                if let Input::Command(b) | Input::Note(b) | Input::Filter(b) = &mut self.input {
+                    push_text(b, &clean);
+                }
+                if let Input::Filter(b) = &self.input {
+                    let b = b.clone();
+                    self.apply_filter(&b);
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn key(&mut self, k: &KeyEvent, inc: &Incident, now: DateTime<Utc>) -> Vec<Action> {
+        if k.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(k.code, KeyCode::Char('c') | KeyCode::Char('C'))
+        {
+            return vec![Action::Quit];
+        }
+        match self.input.clone() {
+            Input::Normal => {}
+            Input::ConfirmQuit => {
+                self.input = Input::Normal;
+                if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                    return vec![Action::Quit];
+                }
+                self.info("stayed in the room");
+                return Vec::new();
+            }
+            Input::Command(_) | Input::Note(_) | Input::Filter(_) => return self.edit(k, inc, now),
+        }
+        if let Some(scroll) = self.help {
+            match k.code {
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::F(1) => {
+                    self.help = None
+                }
+                KeyCode::Up | KeyCode::Char('k') => self.help = Some(scroll.saturating_sub(1)),
+                KeyCode::Down | KeyCode::Char('j') => self.help = Some(scroll + 1),
+                KeyCode::PageUp => self.help = Some(scroll.saturating_sub(10)),
+                KeyCode::PageDown => self.help = Some(scroll + 10),
+                _ => {}
+            }
+            return Vec::new();
+        }
+        let Some(b) = keys::lookup(k) else {
+            return Vec::new();
+        };
+        self.message = None;
+        if b.writes
+            && let Err(e) = self.can_write()
+        {
+            self.err(e);
+            return Vec::new();
+        }
+        let tl = &inc.timeline;
+        match b.action {
+            KeyAction::FocusNext | KeyAction::FocusPrev => {
+                let order = PaneId::ALL;
+                let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
+                let n = order.len();
+                let j = if b.action == KeyAction::FocusNext {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
+                self.focus = order[j];
+                if self.zoom.is_some() {
+                    self.zoom = Some(self.focus);
+                }
+            }
+            KeyAction::Up => self.scroll(inc, -1),
+            KeyAction::Down => self.scroll(inc, 1),
+            KeyAction::PageUp => self.scroll(inc, -(self.page() as isize)),
+            KeyAction::PageDown => self.scroll(inc, self.page() as isize),
+            KeyAction::Left | KeyAction::Right if self.focus == PaneId::Checklists => {
+                let n = inc.checklists.len();
+                if n > 0 {
+                    let l = if b.action == KeyAction::Right {
+                        (self.sel.0 + 1) % n
+                    } else {
+                        (self.sel.0 + n - 1) % n
+                    };
+                    self.sel = (l, 0);
+                }
+            }
+            KeyAction::Left | KeyAction::Right => {}
+            KeyAction::Top => match self.focus {
+                PaneId::Timeline => self.timeline.top(tl),
+                PaneId::Checklists => self.sel = first_item(inc),
+                p => self.scrolls[p as usize] = 0,
+            },
+            KeyAction::Bottom => match self.focus {
+                PaneId::Timeline => self.timeline.bottom = None,
+                PaneId::Checklists => self.sel = last_item(inc),
+                p => self.scrolls[p as usize] = usize::MAX / 2,
+            },
+            KeyAction::Zoom => {
+                self.zoom = if self.zoom.is_some() {
+                    None
+                } else {
+                    Some(self.focus)
+                };
+            }
+            KeyAction::Tick => return self.tick(inc),
+            KeyAction::Note => self.input = Input::Note(String::new()),
+            KeyAction::Filter => {
+                let cur = self.filter().map(str::to_string).unwrap_or_default();
+                self.input = Input::Filter(cur);
+            }
+            KeyAction::Command => {
+                self.input = Input::Command(String::new());
+                self.hist_pos = None;
+                self.completions.clear();
+            }
+            KeyAction::Help => self.help = Some(0),
+            KeyAction::Quit => {
+                let open = inc.state != IncidentState::Resolved;
+                if open && self.opts.mode == Mode::Live && !self.opts.read_only {
+                    self.input = Input::ConfirmQuit;
+                } else {
+                    return vec![Action::Quit];
+                }
+            }
+            KeyAction::ForceQuit => return vec![Action::Quit],
+            KeyAction::Escape => {
+                if self.zoom.is_some() {
+                    self.zoom = None;
+                } else if self.timeline.filter.is_some() {
+                    self.timeline.set_filter(None);
+                    self.info("filter cleared");
+                }
+            }
+        }
         Vec::new()
+    }
+
+    fn page(&self) -> usize {
+        self.timeline.rows.saturating_sub(1).max(1)
+    }
+
+    fn scroll(&mut self, inc: &Incident, d: isize) {
+        let tl = &inc.timeline;
+        match self.focus {
+            PaneId::Timeline => {
+                if d < 0 {
+                    self.timeline.scroll_up(tl, d.unsigned_abs());
+                } else {
+                    self.timeline.scroll_down(tl, d as usize);
+                }
+            }
+            PaneId::Checklists => {
+                let flat: Vec<(usize, usize)> = inc
+                    .checklists
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(l, c)| (0..c.items.len()).map(move |i| (l, i)))
+                    .collect();
+                if flat.is_empty() {
+                    return;
+                }
+                let cur = flat.iter().position(|x| *x == self.sel).unwrap_or(0) as isize;
+                let n = (cur + d).clamp(0, flat.len() as isize - 1) as usize;
+                self.sel = flat[n];
+            }
+            p => {
+                let s = &mut self.scrolls[p as usize];
+                *s = if d < 0 {
+                    s.saturating_sub(d.unsigned_abs())
+                } else {
+                    s.saturating_add(d as usize)
+                };
+            }
+        }
+    }
+
+    fn tick(&mut self, inc: &Incident) -> Vec<Action> {
+        if self.focus != PaneId::Checklists {
+            self.err("focus the checklists (Tab) and select an item to tick it");
+            return Vec::new();
+        }
+        let Some(list) = inc.checklists.get(self.sel.0) else {
+            return Vec::new();
+        };
+        let Some(item) = list.items.get(self.sel.1) else {
+            self.err("this checklist has no items");
+            return Vec::new();
+        };
+        vec![Action::Record(EventKind::ChecklistToggled {
+            list: list.name.clone(),
+            item: item.text.clone(),
+            done: !item.done,
+        })]
+    }
+
+    fn apply_filter(&mut self, raw: &str) {
+        match Filter::parse(raw) {
+            Ok(f) => {
+                self.timeline.set_filter(Some(f));
+                self.message = None;
+            }
+            Err(e) => self.err(e),
+        }
+    }
+
+    fn edit(&mut self, k: &KeyEvent, inc: &Incident, now: DateTime<Utc>) -> Vec<Action> {
+        let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        let mut buf = match &self.input {
+            Input::Command(b) | Input::Note(b) | Input::Filter(b) => b.clone(),
+            _ => return Vec::new(),
+        };
+        let is_filter = matches!(self.input, Input::Filter(_));
+        let is_cmd = matches!(self.input, Input::Command(_));
+        match k.code {
+            KeyCode::Esc => {
+                if is_filter {
+                    self.timeline.set_filter(None);
+                }
+                self.input = Input::Normal;
+                self.completions.clear();
+                return Vec::new();
+            }
+            KeyCode::Enter => {
+                self.completions.clear();
+                let input = std::mem::replace(&mut self.input, Input::Normal);
+                return self.submit(input, inc, now);
+            }
+            KeyCode::Backspace => {
+                if buf.pop().is_none() && !is_filter {
+                    self.input = Input::Normal;
+                    return Vec::new();
+                }
+            }
+            KeyCode::Char('u') if ctrl => buf.clear(),
+            KeyCode::Char('w') if ctrl => {
+                let t = buf.trim_end().len();
+                buf.truncate(t);
+                let cut = buf.rfind(' ').map(|i| i + 1).unwrap_or(0);
+                buf.truncate(cut);
+            }
+            KeyCode::Tab if is_cmd => {
+                let names: Vec<String> = self.opts.themes.iter().map(|t| t.name.clone()).collect();
+                let (line, cands) = command::complete(&buf, inc, &names);
+                buf = line;
+                self.completions = if cands.len() > 1 { cands } else { Vec::new() };
+            }
+            KeyCode::Up if is_cmd && !self.history.is_empty() => {
+                let p = match self.hist_pos {
+                    Some(p) => p.saturating_sub(1),
+                    None => self.history.len() - 1,
+                };
+                self.hist_pos = Some(p);
+                buf = self.history[p].clone();
+            }
+            KeyCode::Down if is_cmd => match self.hist_pos {
+                Some(p) if p + 1 < self.history.len() => {
+                    self.hist_pos = Some(p + 1);
+                    buf = self.history[p + 1].clone();
+                }
+                _ => {
+                    self.hist_pos = None;
+                    buf.clear();
+                }
+            },
+            KeyCode::Char(c) if !ctrl => {
+                if buf.chars().count() < MAX_INPUT && !c.is_control() {
+                    buf.push(c);
+                }
+            }
+            _ => return Vec::new(),
+        }
+        if is_filter {
+            self.apply_filter(&buf);
+        }
+        match &mut self.input {
+            Input::Command(b) | Input::Note(b) | Input::Filter(b) => *b = buf,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn submit(&mut self, input: Input, inc: &Incident, now: DateTime<Utc>) -> Vec<Action> {
+        match input {
+            Input::Note(b) => {
+                let t = text::line(&b);
+                if t.is_empty() {
+                    self.info("empty note not added");
+                    return Vec::new();
+                }
+                if let Err(e) = self.can_write() {
+                    self.err(e);
+                    return Vec::new();
+                }
+                self.info("note added");
+                vec![Action::Record(EventKind::Note { text: t })]
+            }
+            Input::Filter(b) => {
+                self.apply_filter(&b);
+                Vec::new()
+            }
+            Input::Command(b) => {
+                let line = text::line(&b);
+                if line.is_empty() {
+                    return Vec::new();
+                }
+                if self.history.last() != Some(&line) {
+                    self.history.push(line.clone());
+                    if self.history.len() > 200 {
+                        self.history.remove(0);
+                    }
+                }
+                self.hist_pos = None;
+                match command::parse(&line, inc, now) {
+                    Err(e) => {
+                        self.err(e);
+                        Vec::new()
+                    }
+                    Ok(c) if c.writes() && self.can_write().is_err() => {
+                        let e = self.can_write().err().unwrap_or_default();
+                        self.err(e);
+                        Vec::new()
+                    }
+                    Ok(Command::Record(kind)) => {
+                        self.info(format!("recorded: :{}", fit(&line, 60)));
+                        vec![Action::Record(kind)]
+                    }
+                    Ok(Command::Theme(name)) => {
+                        match self.opts.themes.iter().find(|t| t.name == name).cloned() {
+                            Some(t) => {
+                                self.set_theme(t);
+                                self.info(format!("theme {name}"));
+                            }
+                            None => {
+                                let names: Vec<&str> =
+                                    self.opts.themes.iter().map(|t| t.name.as_str()).collect();
+                                self.err(format!(
+                                    "unknown theme {:?}; themes: {}",
+                                    fit(&name, 30),
+                                    names.join(", ")
+                                ));
+                            }
+                        }
+                        Vec::new()
+                    }
+                    Ok(Command::Help) => {
+                        self.help = Some(0);
+                        Vec::new()
+                    }
+                    Ok(Command::Quit) => vec![Action::Quit],
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn mouse(&mut self, kind: MouseEventKind, x: u16, y: u16, inc: &Incident) {
+        let Some(screen) = &self.screen else { return };
+        let Some(p) = screen.at(x, y) else { return };
+        match kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                self.focus = p;
+                if p == PaneId::Checklists
+                    && let Some((_, l, i)) = self.check_rows.iter().find(|r| r.0 == y)
+                {
+                    self.sel = (*l, *i);
+                }
+            }
+            MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+                // The wheel scrolls the pane under the pointer (and focuses it).
+                self.focus = p;
+                let d = if kind == MouseEventKind::ScrollUp {
+                    -3
+                } else {
+                    3
+                };
+                self.scroll(inc, d);
+            }
+            _ => {}
+        }
     }
 
     /// Draws the whole room into `area`.
     pub fn draw(&mut self, frame: &mut Frame, area: Rect, incident: &Incident, now: DateTime<Utc>) {
-        let _ = now;
-        frame.render_widget(Paragraph::new(incident.title.as_str()), area);
+        self.render(frame.buffer_mut(), area, incident, now);
+        if let Some(pos) = self.cursor() {
+            frame.set_cursor_position(pos);
+        }
     }
+
+    /// Where the text cursor goes (command line input), if anywhere.
+    fn cursor(&self) -> Option<Position> {
+        let r = self.screen.as_ref()?.command;
+        let (prefix, b) = match &self.input {
+            Input::Command(b) => (":", b),
+            Input::Note(b) => ("note: ", b),
+            Input::Filter(b) => ("/", b),
+            _ => return None,
+        };
+        let w = width(prefix) + width(b);
+        let x = (r.x as usize + w).min(r.right().saturating_sub(1) as usize) as u16;
+        Some(Position::new(x, r.y))
+    }
+
+    /// Draws into a buffer (what `draw` does, without a frame).
+    pub fn render(&mut self, buf: &mut Buffer, area: Rect, inc: &Incident, now: DateTime<Utc>) {
+        self.drawn = Some(self.draw_key(inc, now, area));
+        let area = area.intersection(*buf.area());
+        let t = self.theme.clone();
+        fill(buf, area, t.s(Sem::Base));
+        // Keep the checklist selection valid as lists change.
+        if inc
+            .checklists
+            .get(self.sel.0)
+            .is_none_or(|c| self.sel.1 >= c.items.len())
+        {
+            self.sel = first_item(inc);
+        }
+        let Some(screen) = layout::layout(area, inc, self.zoom) else {
+            self.screen = None;
+            let msg = format!("terminal too small: need {MIN_W}x{MIN_H}");
+            let lines = crate::ui::paint::wrap(&msg, area.width as usize, area.height as usize);
+            let y0 = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+            for (i, l) in lines.iter().enumerate() {
+                let x = area.x + area.width.saturating_sub(width(l) as u16) / 2;
+                put(buf, area, x, y0 + i as u16, l, t.s(Sem::Warn));
+            }
+            return;
+        };
+        let to = now.timestamp_millis();
+        let earliest = inc
+            .signals
+            .values()
+            .filter_map(|s| s.series.points().first().map(|p| p.0))
+            .chain(
+                inc.reports
+                    .values()
+                    .filter_map(|r| r.series.points().first().map(|p| p.0)),
+            )
+            .min()
+            .unwrap_or(to);
+        let from = earliest
+            .max(to - self.opts.window.num_milliseconds())
+            .min(to - 60_000);
+        let cx = Ctx {
+            inc,
+            now,
+            theme: &t,
+            from,
+            to,
+        };
+        panes::header::draw(buf, screen.header, &cx);
+        let window = crate::incident::format_duration(Duration::milliseconds(to - from));
+        for (id, r) in screen.panes.clone() {
+            let focused = self.focus == id;
+            let extra = match id {
+                PaneId::Metrics => format!("last {window}"),
+                PaneId::Reports => String::new(),
+                PaneId::Pages => {
+                    let d = inc.pages.iter().filter(|p| p.is_degraded()).count();
+                    if d > 0 {
+                        format!("{d} degraded")
+                    } else {
+                        String::new()
+                    }
+                }
+                PaneId::Alerts => format!("{} firing", inc.firing().len()),
+                PaneId::Timeline => self.timeline.status(&inc.timeline),
+                PaneId::Checklists => {
+                    let (d, n) = inc
+                        .checklists
+                        .iter()
+                        .fold((0, 0), |a, c| (a.0 + c.done(), a.1 + c.total()));
+                    format!("{d}/{n}")
+                }
+            };
+            let zoomed = self.zoom == Some(id);
+            let extra = if zoomed {
+                format!("{extra} · z restores")
+            } else {
+                extra
+            };
+            let inner = pane(buf, r, id.title(), &extra, focused, &t);
+            let w = inner.width as usize;
+            match id {
+                PaneId::Metrics => panes::metrics::draw(buf, inner, &cx, self.scrolls[id as usize]),
+                PaneId::Reports => panes::reports::draw(buf, inner, &cx, self.scrolls[id as usize]),
+                PaneId::Pages => {
+                    let lines = panes::pages::lines(&cx, w);
+                    self.scrolls[id as usize] =
+                        draw_lines(buf, inner, &lines, self.scrolls[id as usize]);
+                }
+                PaneId::Alerts => {
+                    let lines = panes::alerts::lines(&cx, w);
+                    self.scrolls[id as usize] =
+                        draw_lines(buf, inner, &lines, self.scrolls[id as usize]);
+                }
+                PaneId::Timeline => {
+                    panes::timeline::draw(buf, inner, &cx, &mut self.timeline, zoomed)
+                }
+                PaneId::Checklists => {
+                    self.check_rows = panes::checklists::draw(
+                        buf,
+                        inner,
+                        &cx,
+                        self.sel,
+                        focused,
+                        &mut self.check_scroll,
+                    );
+                }
+            }
+        }
+        if let Some(s) = self.help {
+            self.help = Some(help::draw(buf, screen.body, &t, self.opts.read_only, s));
+        }
+        self.draw_command(buf, screen.command, &t, inc);
+        self.draw_hints(buf, screen.hints, &t);
+        self.screen = Some(screen);
+    }
+
+    fn draw_command(&self, buf: &mut Buffer, r: Rect, t: &Theme, inc: &Incident) {
+        let w = r.width as usize;
+        let show = |prefix: &str, b: &str| -> Line<'static> {
+            // Show the end of long input.
+            let room = w.saturating_sub(width(prefix) + 1);
+            let mut s: String = b.to_string();
+            while width(&s) > room {
+                s.remove(0);
+            }
+            Line::from(vec![
+                Span::styled(prefix.to_string(), t.s(Sem::Key)),
+                Span::styled(s, t.s(Sem::Command)),
+            ])
+        };
+        let line = match &self.input {
+            Input::Command(b) => show(":", b),
+            Input::Note(b) => show("note: ", b),
+            Input::Filter(b) => show("/", b),
+            Input::ConfirmQuit => Line::from(Span::styled(
+                "The incident is still open. Leave the room? y = leave, any other key = stay",
+                t.s(Sem::Warn),
+            )),
+            Input::Normal => match &self.message {
+                Some((m, true)) => Line::from(Span::styled(fit(m, w), t.s(Sem::Error))),
+                Some((m, false)) => Line::from(Span::styled(fit(m, w), t.s(Sem::Info))),
+                None => {
+                    let who = if self.opts.read_only {
+                        " (read-only)"
+                    } else {
+                        ""
+                    };
+                    let mode = if self.opts.mode == Mode::Replay {
+                        " · replay"
+                    } else {
+                        ""
+                    };
+                    let people: Vec<String> =
+                        inc.present.iter().map(|p| text::line_max(p, 30)).collect();
+                    let room = if people.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" · in the room: {}", people.join(", "))
+                    };
+                    Line::from(Span::styled(
+                        fit(
+                            &format!(
+                                "you: {}{who}{mode}{room}",
+                                text::line_max(&self.opts.user, 40)
+                            ),
+                            w,
+                        ),
+                        t.s(Sem::Dim),
+                    ))
+                }
+            },
+        };
+        put_line(buf, r, r.x, r.y, &line);
+        if !self.completions.is_empty() && matches!(self.input, Input::Command(_)) {
+            let c = format!(" {} ", self.completions.join(" "));
+            let x = r.right().saturating_sub(width(&c).min(w / 2) as u16);
+            put(buf, r, x, r.y, &fit(&c, w / 2), t.s(Sem::Dim));
+        }
+    }
+
+    fn draw_hints(&self, buf: &mut Buffer, r: Rect, t: &Theme) {
+        let mut x = r.x;
+        let editing = !matches!(self.input, Input::Normal | Input::ConfirmQuit);
+        let pairs: Vec<(&str, &str)> = if editing {
+            vec![
+                ("Enter", "submit"),
+                ("Esc", "cancel"),
+                ("Tab", "complete"),
+                ("↑↓", "history"),
+            ]
+        } else if self.help.is_some() {
+            vec![("Esc", "close help"), ("↑↓", "scroll")]
+        } else {
+            let ro = self.opts.read_only || self.opts.mode == Mode::Replay;
+            keys::BINDINGS
+                .iter()
+                .filter(|b| !(ro && b.writes))
+                .filter_map(|b| {
+                    b.hint
+                        .map(|h| (b.label.split(' ').next().unwrap_or(b.label), h))
+                })
+                .collect()
+        };
+        for (k, h) in pairs {
+            let need = (width(k) + width(h) + 3) as u16;
+            if x + need > r.right() {
+                break;
+            }
+            x = put(buf, r, x, r.y, k, t.s(Sem::Key));
+            x = put(buf, r, x + 1, r.y, h, t.s(Sem::Hint));
+            x += 2;
+        }
+    }
+}
+
+fn push_text(b: &mut String, s: &str) {
+    for c in s.chars() {
+        if b.chars().count() >= MAX_INPUT {
+            break;
+        }
+        b.push(c);
+    }
+}
+
+fn first_item(inc: &Incident) -> (usize, usize) {
+    inc.checklists
+        .iter()
+        .position(|c| !c.items.is_empty())
+        .map(|l| (l, 0))
+        .unwrap_or((0, 0))
+}
+
+fn last_item(inc: &Incident) -> (usize, usize) {
+    inc.checklists
+        .iter()
+        .rposition(|c| !c.items.is_empty())
+        .map(|l| (l, inc.checklists[l].items.len() - 1))
+        .unwrap_or((0, 0))
 }

@@ -1,0 +1,326 @@
+//! `:` commands: parsing into events (or view changes), completion, and the help table.
+
+use chrono::{DateTime, NaiveTime, Utc};
+
+use crate::incident::state::STANDARD_ROLES;
+use crate::incident::{EventKind, Incident, IncidentState, Severity};
+
+/// One command, for help and completion.
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub help: &'static str,
+    /// Changes the incident (refused in read-only views).
+    pub writes: bool,
+}
+
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "note",
+        args: "TEXT",
+        help: "add a note to the timeline",
+        writes: true,
+    },
+    CommandSpec {
+        name: "decide",
+        args: "TEXT",
+        help: "record a decision",
+        writes: true,
+    },
+    CommandSpec {
+        name: "sev",
+        args: "1-4",
+        help: "set the severity",
+        writes: true,
+    },
+    CommandSpec {
+        name: "state",
+        args: "investigating|identified|monitoring|resolved",
+        help: "set the state",
+        writes: true,
+    },
+    CommandSpec {
+        name: "role",
+        args: "ROLE NAME|-",
+        help: "assign a role (commander, comms, ops, scribe or any); - unassigns",
+        writes: true,
+    },
+    CommandSpec {
+        name: "impact",
+        args: "HH:MM[:SS]|RFC3339",
+        help: "back-date when impact started (UTC)",
+        writes: true,
+    },
+    CommandSpec {
+        name: "declare",
+        args: "TITLE",
+        help: "declare the incident (or rename it) at the current severity",
+        writes: true,
+    },
+    CommandSpec {
+        name: "resolve",
+        args: "",
+        help: "mark the incident resolved",
+        writes: true,
+    },
+    CommandSpec {
+        name: "theme",
+        args: "NAME",
+        help: "switch this view's theme",
+        writes: false,
+    },
+    CommandSpec {
+        name: "help",
+        args: "",
+        help: "show keys and commands",
+        writes: false,
+    },
+    CommandSpec {
+        name: "quit",
+        args: "",
+        help: "leave the room",
+        writes: false,
+    },
+];
+
+/// What a command line asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Record(EventKind),
+    Theme(String),
+    Help,
+    Quit,
+}
+
+impl Command {
+    pub fn writes(&self) -> bool {
+        matches!(self, Command::Record(_))
+    }
+}
+
+fn usage(name: &str) -> String {
+    match COMMANDS.iter().find(|c| c.name == name) {
+        Some(c) => format!("usage: :{} {}", c.name, c.args),
+        None => format!("unknown command :{name}"),
+    }
+}
+
+/// Resolves a possibly abbreviated command name (`:st` → `state`).
+fn resolve_name(word: &str) -> Result<&'static str, String> {
+    let w = word.to_ascii_lowercase();
+    if let Some(c) = COMMANDS.iter().find(|c| c.name == w) {
+        return Ok(c.name);
+    }
+    let alias = match w.as_str() {
+        "q" | "exit" => Some("quit"),
+        "severity" => Some("sev"),
+        "decision" => Some("decide"),
+        _ => None,
+    };
+    if let Some(a) = alias {
+        return Ok(a);
+    }
+    let m: Vec<&CommandSpec> = COMMANDS
+        .iter()
+        .filter(|c| !w.is_empty() && c.name.starts_with(&w))
+        .collect();
+    match m.as_slice() {
+        [one] => Ok(one.name),
+        [] => Err(format!(
+            "unknown command :{} (try :help)",
+            crate::text::line_max(word, 40)
+        )),
+        many => Err(format!(
+            ":{w} is ambiguous: {}",
+            many.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// Parses `HH:MM[:SS]` (UTC, today; yesterday if that is still to come) or RFC 3339.
+pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let t = NaiveTime::parse_from_str(s, "%H:%M:%S")
+        .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M"))
+        .map_err(|_| {
+            format!(
+                "bad time {:?}: use HH:MM, HH:MM:SS (UTC) or RFC 3339",
+                crate::text::line_max(s, 40)
+            )
+        })?;
+    let today = now.date_naive().and_time(t).and_utc();
+    if today > now {
+        Ok(today - chrono::Duration::days(1))
+    } else {
+        Ok(today)
+    }
+}
+
+/// Parses one command line (without the leading `:`).
+pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Command, String> {
+    let input = crate::text::line(input);
+    let input = input.trim();
+    let (word, rest) = match input.split_once(' ') {
+        Some((w, r)) => (w, r.trim()),
+        None => (input, ""),
+    };
+    if word.is_empty() {
+        return Err("empty command (try :help)".into());
+    }
+    let name = resolve_name(word)?;
+    let need = |r: &str| -> Result<String, String> {
+        if r.is_empty() {
+            Err(usage(name))
+        } else {
+            Ok(r.to_string())
+        }
+    };
+    Ok(match name {
+        "note" => Command::Record(EventKind::Note { text: need(rest)? }),
+        "decide" => Command::Record(EventKind::Decision { text: need(rest)? }),
+        "sev" => {
+            let sev = Severity::parse(&need(rest)?)
+                .ok_or_else(|| format!("bad severity {rest:?}: use 1, 2, 3 or 4"))?;
+            Command::Record(EventKind::SeverityChanged { severity: sev })
+        }
+        "state" => {
+            let st = IncidentState::parse(&need(rest)?).ok_or_else(|| {
+                format!("bad state {rest:?}: investigating, identified, monitoring or resolved")
+            })?;
+            Command::Record(EventKind::StateChanged { state: st })
+        }
+        "role" => {
+            let r = need(rest)?;
+            let (role, person) = match r.split_once(' ') {
+                Some((a, b)) => (a.trim().to_lowercase(), b.trim().to_string()),
+                None => return Err(usage(name)),
+            };
+            if role.is_empty() || person.is_empty() {
+                return Err(usage(name));
+            }
+            let person = if person == "-" { String::new() } else { person };
+            Command::Record(EventKind::RoleAssigned { role, person })
+        }
+        "impact" => {
+            let at = parse_time(&need(rest)?, now)?;
+            if at > now + chrono::Duration::minutes(1) {
+                return Err("impact can't start in the future".into());
+            }
+            Command::Record(EventKind::ImpactStarted { at })
+        }
+        "declare" => {
+            let title = if rest.is_empty() {
+                if incident.declared {
+                    return Err(usage(name));
+                }
+                incident.title.clone()
+            } else {
+                rest.to_string()
+            };
+            Command::Record(EventKind::IncidentDeclared {
+                title,
+                severity: incident.severity,
+            })
+        }
+        "resolve" => Command::Record(EventKind::StateChanged {
+            state: IncidentState::Resolved,
+        }),
+        "theme" => Command::Theme(need(rest)?),
+        "help" => Command::Help,
+        _ => Command::Quit,
+    })
+}
+
+fn common_prefix(v: &[String]) -> String {
+    let Some(first) = v.first() else {
+        return String::new();
+    };
+    let mut n = first.len();
+    for s in &v[1..] {
+        n = n.min(
+            first
+                .char_indices()
+                .zip(s.chars())
+                .take_while(|((_, a), b)| a == b)
+                .map(|((i, a), _)| i + a.len_utf8())
+                .last()
+                .unwrap_or(0),
+        );
+    }
+    first.get(..n).unwrap_or("").to_string()
+}
+
+/// Completes a command line: returns the new line and the candidates shown.
+pub fn complete(input: &str, incident: &Incident, themes: &[String]) -> (String, Vec<String>) {
+    let (word, rest) = match input.split_once(' ') {
+        Some((w, r)) => (w, Some(r)),
+        None => (input, None),
+    };
+    let Some(rest) = rest else {
+        let c: Vec<String> = COMMANDS
+            .iter()
+            .filter(|c| c.name.starts_with(&word.to_ascii_lowercase()))
+            .map(|c| c.name.to_string())
+            .collect();
+        return match c.len() {
+            0 => (input.to_string(), c),
+            1 => (format!("{} ", c[0]), c),
+            _ => (common_prefix(&c).max(input.to_string()), c),
+        };
+    };
+    let Ok(name) = resolve_name(word) else {
+        return (input.to_string(), Vec::new());
+    };
+    let options: Vec<String> = match name {
+        "state" => IncidentState::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .collect(),
+        "sev" => vec!["1".into(), "2".into(), "3".into(), "4".into()],
+        "theme" => themes.to_vec(),
+        "role" => {
+            if rest.contains(' ') {
+                let mut p: Vec<String> = incident.present.iter().cloned().collect();
+                for x in &incident.participants {
+                    if !p.contains(x) {
+                        p.push(x.clone());
+                    }
+                }
+                p
+            } else {
+                let mut r: Vec<String> = STANDARD_ROLES.iter().map(|s| s.to_string()).collect();
+                for k in incident.roles.keys() {
+                    if !r.contains(k) {
+                        r.push(k.clone());
+                    }
+                }
+                r
+            }
+        }
+        _ => Vec::new(),
+    };
+    let (fixed, last) = match rest.rsplit_once(' ') {
+        Some((a, b)) => (format!("{a} "), b),
+        None => (String::new(), rest),
+    };
+    let c: Vec<String> = options
+        .into_iter()
+        .filter(|o| o.to_lowercase().starts_with(&last.to_lowercase()))
+        .collect();
+    let done = match c.len() {
+        0 => last.to_string(),
+        1 => format!("{} ", c[0]),
+        _ => {
+            let p = common_prefix(&c);
+            if p.len() > last.len() {
+                p
+            } else {
+                last.to_string()
+            }
+        }
+    };
+    (format!("{name} {fixed}{done}"), c)
+}

@@ -1,0 +1,169 @@
+//! The header: drill badge, title, severity, state, times, roles, people, UTC clock.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use super::Ctx;
+use crate::incident::{IncidentState, KeyTime, Severity, format_duration};
+use crate::text;
+use crate::ui::paint::{ago, fill, fit, put, put_line, width};
+use crate::ui::theme::{Sem, Theme};
+
+pub fn sev_style(t: &Theme, s: Severity) -> Style {
+    match s {
+        Severity::Sev1 => t.s(Sem::Sev1),
+        Severity::Sev2 => t.s(Sem::Sev2),
+        Severity::Sev3 => t.s(Sem::Sev3),
+        Severity::Sev4 => t.s(Sem::Sev4),
+    }
+}
+
+pub fn state_style(t: &Theme, s: IncidentState) -> Style {
+    match s {
+        IncidentState::Investigating => t.s(Sem::Investigating),
+        IncidentState::Identified => t.s(Sem::Identified),
+        IncidentState::Monitoring => t.s(Sem::Monitoring),
+        IncidentState::Resolved => t.s(Sem::Resolved),
+    }
+}
+
+fn line_width(spans: &[Span<'_>]) -> usize {
+    spans.iter().map(|s| width(&s.content)).sum()
+}
+
+/// Draws the header into `area` (1 or 2 rows).
+pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
+    let t = cx.theme;
+    let inc = cx.inc;
+    let hs = t.s(Sem::Header);
+    fill(buf, area, hs);
+    let w = area.width as usize;
+    let clock = format!(" {} UTC ", cx.now.format("%H:%M:%S"));
+
+    let mut left: Vec<Span> = Vec::new();
+    if inc.drill.is_some() {
+        left.push(Span::styled(" DRILL ", t.s(Sem::Drill)));
+        left.push(Span::raw(" "));
+    }
+    left.push(Span::styled(
+        format!(" {} ", inc.severity),
+        sev_style(t, inc.severity),
+    ));
+    left.push(Span::raw(" "));
+    left.push(Span::styled(
+        inc.state.as_str().to_string(),
+        state_style(t, inc.state),
+    ));
+    left.push(Span::raw("  "));
+
+    // Optional parts, in the order they are dropped when space runs out (last first).
+    let mut extra: Vec<Vec<Span>> = Vec::new();
+    if !inc.declared {
+        extra.push(vec![Span::styled(
+            "not declared (:declare)",
+            t.s(Sem::Warn),
+        )]);
+    }
+    if let Some(i) = inc.times.impact_started() {
+        extra.push(vec![
+            Span::styled("impact ", t.s(Sem::Dim)),
+            Span::raw(ago(cx.now, i)),
+        ]);
+    }
+    let role = |r: &str| inc.roles.get(r).map(|p| text::line_max(p, 30));
+    extra.push(vec![
+        Span::styled("IC ", t.s(Sem::Dim)),
+        match role("commander") {
+            Some(p) => Span::raw(p),
+            None => Span::styled("none", t.s(Sem::Warn)),
+        },
+    ]);
+    extra.push(vec![
+        Span::raw(format!("{}", inc.present.len())),
+        Span::styled(" in room", t.s(Sem::Dim)),
+    ]);
+    if let Some(p) = role("comms") {
+        extra.push(vec![Span::styled("comms ", t.s(Sem::Dim)), Span::raw(p)]);
+    }
+    if let Some(a) = inc.times.acknowledged {
+        extra.push(vec![
+            Span::styled("declared ", t.s(Sem::Dim)),
+            Span::raw(ago(cx.now, a)),
+        ]);
+    }
+
+    let title = text::line_max(&inc.title, 300);
+    let fixed = line_width(&left) + width(&clock);
+    let min_title = 32.min(width(&title));
+    // Keep as many extras as fit beside a title of at least `min_title`.
+    let mut keep = extra.len();
+    let extra_w = |k: usize| -> usize { extra[..k].iter().map(|e| line_width(e) + 3).sum() };
+    while keep > 0 && fixed + min_title + extra_w(keep) + 2 > w {
+        keep -= 1;
+    }
+    let title_w = w.saturating_sub(fixed + extra_w(keep) + 2);
+    let mut spans = left;
+    let tt = fit(&title, title_w);
+    let pad = title_w.saturating_sub(width(&tt));
+    spans.push(Span::styled(
+        tt,
+        hs.add_modifier(ratatui::style::Modifier::BOLD),
+    ));
+    spans.push(Span::raw(" ".repeat(pad + 2)));
+    for e in extra.into_iter().take(keep) {
+        spans.push(Span::styled(" │ ", t.s(Sem::Dim)));
+        spans.extend(e);
+    }
+    let line = Line::from(spans).style(hs);
+    put_line(buf, area, area.x, area.y, &line);
+    let cx0 = area
+        .right()
+        .saturating_sub(width(&clock) as u16)
+        .max(area.x);
+    put(
+        buf,
+        area,
+        cx0,
+        area.y,
+        &clock,
+        hs.add_modifier(ratatui::style::Modifier::BOLD),
+    );
+
+    if area.height >= 2 {
+        let mut s: Vec<Span> = Vec::new();
+        for k in KeyTime::ALL {
+            let v = inc
+                .times
+                .get(k)
+                .map(|t| t.format("%H:%M:%S").to_string())
+                .unwrap_or_else(|| "–".into());
+            s.push(Span::styled(format!("{} ", k.label()), t.s(Sem::Dim)));
+            s.push(Span::raw(format!("{v}   ")));
+        }
+        let dur = [
+            ("TTD", inc.times.time_to_detect()),
+            ("TTA", inc.times.time_to_acknowledge()),
+            ("TTM", inc.times.time_to_mitigate()),
+            ("TTR", inc.times.time_to_resolve()),
+        ];
+        for (n, d) in dur {
+            if let Some(d) = d {
+                s.push(Span::styled(format!("{n} "), t.s(Sem::Dim)));
+                s.push(Span::raw(format!("{}  ", format_duration(d))));
+            }
+        }
+        let others: Vec<String> = inc
+            .roles
+            .iter()
+            .filter(|(r, _)| r.as_str() != "commander" && r.as_str() != "comms")
+            .map(|(r, p)| format!("{} {}", text::line_max(r, 20), text::line_max(p, 30)))
+            .collect();
+        if !others.is_empty() {
+            s.push(Span::styled("│ ", t.s(Sem::Dim)));
+            s.push(Span::raw(others.join(" · ")));
+        }
+        put_line(buf, area, area.x + 1, area.y + 1, &Line::from(s).style(hs));
+    }
+}
