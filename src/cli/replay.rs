@@ -67,6 +67,9 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
             review_path(&args.log).display()
         ));
     }
+    if let Some(e) = &opened.review_error {
+        warn.push(format!("review notes not shown: {e}"));
+    }
     if !warn.is_empty() {
         view.set_message(warn.join("; "));
     }

@@ -71,6 +71,8 @@ pub struct Opened {
     pub recovery: Recovery,
     /// What reading the review log found (`None` when there is none).
     pub review: Option<Recovery>,
+    /// Why the review log could not be read (the replay opens without its notes).
+    pub review_error: Option<String>,
 }
 
 impl Replay {
@@ -101,18 +103,23 @@ impl Replay {
         let (header, recovery) = crate::log::read(path, |e| b.push(e))?;
         let rpath = review_path(path);
         let mut review_events = Vec::new();
-        let review = if rpath.is_file() {
-            let (_, rec) = crate::log::read(&rpath, |e| review_events.push(e))?;
-            Some(rec)
-        } else {
-            None
-        };
+        let (mut review, mut review_error) = (None, None);
+        if rpath.is_file() {
+            match crate::log::read(&rpath, |e| review_events.push(e)) {
+                Ok((_, rec)) => review = Some(rec),
+                Err(e) => {
+                    review_events.clear();
+                    review_error = Some(e.to_string());
+                }
+            }
+        }
         let replay = b.finish(review_events);
         Ok(Opened {
             replay,
             header,
             recovery,
             review,
+            review_error,
         })
     }
 
