@@ -7,6 +7,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod drill_report;
+pub mod export;
 pub mod incident;
 pub mod log;
 pub mod replay;

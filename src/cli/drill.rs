@@ -1,9 +1,175 @@
-//! `warroom drill SCENARIO`.
+//! `warroom drill SCENARIO [--speed N]`: opens the room on a drill (the same code path as
+//! `warroom` with a drill source), and when the room closes prints the drill report: the
+//! people's times against the scenario's reference times and the checklist items missed.
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use chrono::Utc;
+
 use super::args::{DrillArgs, OpenArgs};
+use crate::config::Config;
+use crate::drill_report::{DrillHeader, DrillReport};
+use crate::incident::Incident;
+
+/// A drill found by path or by name.
+#[derive(Debug)]
+pub struct Found {
+    /// What the generated config names: a path on disk, or the built-in file name.
+    pub config_path: String,
+    pub header: DrillHeader,
+}
+
+/// Finds a drill: a file, `drills/NAME[.jsonl]` under the current folder, or a built-in one.
+pub fn find(scenario: &str) -> Result<Found, String> {
+    let with_ext = if scenario.ends_with(".jsonl") {
+        scenario.to_string()
+    } else {
+        format!("{scenario}.jsonl")
+    };
+    let candidates = [
+        PathBuf::from(scenario),
+        Path::new("drills").join(scenario),
+        Path::new("drills").join(&with_ext),
+    ];
+    for p in candidates {
+        if p.is_file() {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let header = header_of(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            let abs = std::path::absolute(&p).unwrap_or(p);
+            return Ok(Found {
+                config_path: abs.display().to_string(),
+                header,
+            });
+        }
+    }
+    let name = Path::new(&with_ext)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
+    if let Some(text) = crate::sources::drill::builtin(Path::new(&name)) {
+        let header = header_of(text).map_err(|e| format!("built-in {name}: {e}"))?;
+        return Ok(Found {
+            config_path: name,
+            header,
+        });
+    }
+    let builtin: Vec<&str> = crate::sources::drill::BUILTIN
+        .iter()
+        .map(|(n, _)| n.trim_end_matches(".jsonl"))
+        .collect();
+    Err(format!(
+        "no drill {scenario:?}: not a file, not in ./drills, not built in (built-in drills: {})",
+        builtin.join(", ")
+    ))
+}
+
+fn header_of(text: &str) -> Result<DrillHeader, String> {
+    DrillHeader::parse(text.lines().next().unwrap_or_default()).map_err(|e| format!("line 1: {e}"))
+}
+
+/// The config a drill room runs with: the drill as its only source, the title and severity
+/// from the drill, checklists and theme from the user's config (else the built-in one).
+pub fn drill_config(found: &Found, base: &Config, log: &Path) -> String {
+    let mut t = toml::Table::new();
+    let mut incident = toml::Table::new();
+    incident.insert("title".into(), found.header.title.clone().into());
+    incident.insert("severity".into(), found.header.severity.as_str().into());
+    incident.insert("log".into(), log.display().to_string().into());
+    t.insert("incident".into(), incident.into());
+    let mut ui = toml::Table::new();
+    ui.insert("theme".into(), base.ui.theme.clone().into());
+    t.insert("ui".into(), ui.into());
+    let mut src = toml::Table::new();
+    src.insert("kind".into(), "drill".into());
+    src.insert("name".into(), "drill".into());
+    src.insert("path".into(), found.config_path.clone().into());
+    t.insert(
+        "source".into(),
+        toml::Value::Array(vec![toml::Value::Table(src)]),
+    );
+    let mut lists = toml::Table::new();
+    for (name, items) in base.checklists.lists() {
+        lists.insert(
+            name.into(),
+            toml::Value::Array(items.iter().map(|i| i.clone().into()).collect()),
+        );
+    }
+    t.insert("checklists".into(), lists.into());
+    toml::to_string(&t).unwrap_or_default()
+}
+
+/// The report of a finished drill log.
+pub fn report_of(log: &Path, header: &DrillHeader, speed: f64) -> Result<DrillReport, String> {
+    let mut events = Vec::new();
+    crate::log::read(log, |e| events.push(e)).map_err(|e| e.to_string())?;
+    let inc = Incident::fold(&events);
+    Ok(DrillReport::with_speed(&inc, header, speed))
+}
 
 pub fn run(open: &OpenArgs, args: &DrillArgs) -> ExitCode {
-    let _ = (open, args);
-    super::not_built("drill", 5)
+    let found = match find(&args.scenario) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("warroom drill: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let speed = args.speed.or(open.speed).unwrap_or(found.header.speed);
+    if !(speed.is_finite() && speed > 0.0) {
+        eprintln!("warroom drill: --speed must be a positive number");
+        return ExitCode::from(2);
+    }
+    let base = match open.config.as_deref() {
+        Some(p) => Config::load(Some(p)),
+        None => Config::load(None).or_else(|_| Config::load_embedded()),
+    };
+    let base = match base {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    let log = open.log.clone().unwrap_or_else(|| {
+        PathBuf::from("incidents").join(format!(
+            "drill-{}-{}.jsonl",
+            found.header.name,
+            Utc::now().format("%Y%m%d-%H%M%S")
+        ))
+    });
+    if let Some(dir) = log.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("warroom drill: {}: {e}", dir.display());
+        return ExitCode::from(1);
+    }
+    // The room's config is kept next to the log, so the drill can be run again as it was.
+    let cfg_path = log.with_extension("drill.toml");
+    if let Err(e) = std::fs::write(&cfg_path, drill_config(&found, &base, &log)) {
+        eprintln!("warroom drill: {}: {e}", cfg_path.display());
+        return ExitCode::from(1);
+    }
+    let room_args = OpenArgs {
+        config: Some(cfg_path),
+        ssh: open.ssh.clone(),
+        user: args.user.clone().or_else(|| open.user.clone()),
+        log: Some(log.clone()),
+        speed: Some(speed),
+    };
+    let code = super::open::run(&room_args);
+    if !log.exists() {
+        return code;
+    }
+    match report_of(&log, &found.header, speed) {
+        Ok(r) => {
+            println!("{}", r.render_text());
+            println!("The drill's log: {}", log.display());
+            code
+        }
+        Err(e) => {
+            eprintln!("warroom drill: reading {}: {e}", log.display());
+            ExitCode::from(1)
+        }
+    }
 }

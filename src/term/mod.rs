@@ -1,3 +1,4 @@
-//! Terminals: the local tty (`local.rs`) and SSH sessions (`ssh.rs`).
+//! Terminals: the local tty (`local.rs`), replay (`replay.rs`) and SSH sessions (`ssh/`).
 pub mod local;
+pub mod replay;
 pub mod ssh;

@@ -1,0 +1,326 @@
+//! The drill report: how fast the people in a drill detected, acknowledged, mitigated and
+//! resolved, against the scenario's reference times, and the checklist items they missed.
+//! Pure, so the room can show it as a popup and `warroom drill` can print it.
+
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+
+use crate::incident::{Incident, IncidentState, Severity, format_duration};
+
+/// Reference times of a scenario, in scenario seconds, with the definitions of
+/// `incident::times` (detect = detected − impact, acknowledge = acknowledged − detected, ...).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    #[serde(default)]
+    pub detect: Option<f64>,
+    #[serde(default)]
+    pub acknowledge: Option<f64>,
+    #[serde(default)]
+    pub mitigate: Option<f64>,
+    #[serde(default)]
+    pub resolve: Option<f64>,
+}
+
+/// The header line of a drill file (see the drill format notes). Same shape as the drill
+/// source's header (`sources::drill`); once both are on one branch this becomes a re-export.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrillHeader {
+    pub warroom_drill: u32,
+    pub name: String,
+    pub title: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub based_on: String,
+    #[serde(default)]
+    pub invented: String,
+    /// Default compression: scenario seconds per wall second.
+    #[serde(default = "one")]
+    pub speed: f64,
+    /// Scenario length in seconds.
+    #[serde(default)]
+    pub duration: f64,
+    #[serde(default)]
+    pub reference: Reference,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl DrillHeader {
+    /// Parses the first line of a drill file.
+    pub fn parse(first_line: &str) -> Result<Self, String> {
+        let h: DrillHeader = serde_json::from_str(first_line).map_err(|e| e.to_string())?;
+        if h.warroom_drill != 1 {
+            return Err(format!(
+                "drill format version {} is not supported (this warroom reads 1)",
+                h.warroom_drill
+            ));
+        }
+        if !(h.speed.is_finite() && h.speed > 0.0) {
+            return Err(format!("speed must be a positive number, not {}", h.speed));
+        }
+        Ok(h)
+    }
+}
+
+/// One measured time against its reference, both in scenario seconds.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Measure {
+    pub name: &'static str,
+    pub people: Option<f64>,
+    pub reference: Option<f64>,
+}
+
+impl Measure {
+    /// Seconds slower (positive) or faster (negative) than the reference.
+    pub fn delta(&self) -> Option<f64> {
+        Some(self.people? - self.reference?)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DrillReport {
+    pub scenario: String,
+    pub title: String,
+    pub speed: f64,
+    pub resolved: bool,
+    pub measures: Vec<Measure>,
+    pub checklist_done: usize,
+    pub checklist_total: usize,
+    /// (list, item) of every checklist item left undone.
+    pub undone: Vec<(String, String)>,
+}
+
+fn scaled(d: Option<Duration>, speed: f64) -> Option<f64> {
+    d.map(|d| d.num_milliseconds() as f64 / 1000.0 * speed)
+}
+
+fn secs(s: f64) -> String {
+    format_duration(Duration::milliseconds((s * 1000.0).round() as i64))
+}
+
+impl DrillReport {
+    /// The report of a drill played at the header's speed.
+    pub fn from(incident: &Incident, header: &DrillHeader) -> Self {
+        DrillReport::with_speed(incident, header, header.speed)
+    }
+
+    /// The report of a drill played at `speed` (wall durations × speed = scenario time).
+    pub fn with_speed(incident: &Incident, header: &DrillHeader, speed: f64) -> Self {
+        let speed = if speed.is_finite() && speed > 0.0 {
+            speed
+        } else {
+            header.speed
+        };
+        let t = &incident.times;
+        let r = &header.reference;
+        let measures = vec![
+            Measure {
+                name: "detect",
+                people: scaled(t.time_to_detect(), speed),
+                reference: r.detect,
+            },
+            Measure {
+                name: "acknowledge",
+                people: scaled(t.time_to_acknowledge(), speed),
+                reference: r.acknowledge,
+            },
+            Measure {
+                name: "mitigate",
+                people: scaled(t.time_to_mitigate(), speed),
+                reference: r.mitigate,
+            },
+            Measure {
+                name: "resolve",
+                people: scaled(t.time_to_resolve(), speed),
+                reference: r.resolve,
+            },
+        ];
+        let mut undone = Vec::new();
+        let (mut done, mut total) = (0, 0);
+        for c in &incident.checklists {
+            for i in &c.items {
+                total += 1;
+                if i.done {
+                    done += 1;
+                } else {
+                    undone.push((c.name.clone(), i.text.clone()));
+                }
+            }
+        }
+        DrillReport {
+            scenario: header.name.clone(),
+            title: header.title.clone(),
+            speed,
+            resolved: incident.state == IncidentState::Resolved && t.resolved.is_some(),
+            measures,
+            checklist_done: done,
+            checklist_total: total,
+            undone,
+        }
+    }
+
+    /// The report as plain text lines (for a popup or standard output).
+    pub fn render_text(&self) -> String {
+        let mut o = String::new();
+        o.push_str(&format!(
+            "DRILL REPORT: {} ({})\n",
+            self.title, self.scenario
+        ));
+        o.push_str(&format!(
+            "Played at {}x; every time below is in scenario time.\n",
+            fmt_speed(self.speed)
+        ));
+        if !self.resolved {
+            o.push_str("The incident was not resolved: times not reached are shown as -.\n");
+        }
+        o.push('\n');
+        o.push_str(&format!(
+            "{:<16}{:>10}{:>12}  {}\n",
+            "time to", "you", "reference", "difference"
+        ));
+        for m in &self.measures {
+            let you = m.people.map_or("-".into(), secs);
+            let rf = m.reference.map_or("-".into(), secs);
+            let diff = match m.delta() {
+                Some(d) if d.abs() < 1.0 => "on par".to_string(),
+                Some(d) if d > 0.0 => format!("{} slower", secs(d)),
+                Some(d) => format!("{} faster", secs(-d)),
+                None => String::new(),
+            };
+            o.push_str(&format!("{:<16}{:>10}{:>12}  {}\n", m.name, you, rf, diff));
+        }
+        o.push('\n');
+        o.push_str(&format!(
+            "Checklists: {}/{} done.",
+            self.checklist_done, self.checklist_total
+        ));
+        if self.undone.is_empty() {
+            o.push_str(" Nothing left undone.\n");
+        } else {
+            o.push_str(" Left undone:\n");
+            for (list, item) in &self.undone {
+                o.push_str(&format!("  - {list}: {item}\n"));
+            }
+        }
+        o
+    }
+}
+
+fn fmt_speed(s: f64) -> String {
+    if s.fract() == 0.0 {
+        format!("{s:.0}")
+    } else {
+        format!("{s}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incident::{Actor, Event, EventKind, Severity};
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn times_are_scaled_to_scenario_time_and_missed_items_listed() {
+        let t0 = Utc.with_ymd_and_hms(2026, 3, 5, 22, 0, 0).unwrap();
+        let at = |s: i64| t0 + Duration::seconds(s);
+        let ev = |id, s, kind| Event {
+            id,
+            at: at(s),
+            by: Actor::person("ana"),
+            kind,
+        };
+        let events = vec![
+            ev(
+                1,
+                0,
+                EventKind::ChecklistDefined {
+                    list: "mitigation".into(),
+                    items: vec!["Freeze deploys".into(), "Roll back".into()],
+                },
+            ),
+            ev(2, 30, EventKind::ImpactStarted { at: at(30) }),
+            ev(
+                3,
+                40,
+                EventKind::IncidentDeclared {
+                    title: "x".into(),
+                    severity: Severity::Sev1,
+                },
+            ),
+            ev(
+                4,
+                100,
+                EventKind::ChecklistToggled {
+                    list: "mitigation".into(),
+                    item: "Roll back".into(),
+                    done: true,
+                },
+            ),
+            ev(
+                5,
+                150,
+                EventKind::StateChanged {
+                    state: IncidentState::Monitoring,
+                },
+            ),
+            ev(
+                6,
+                200,
+                EventKind::StateChanged {
+                    state: IncidentState::Resolved,
+                },
+            ),
+        ];
+        let inc = Incident::fold(&events);
+        let header = DrillHeader::parse(
+            r#"{"warroom_drill":1,"name":"s","title":"T","severity":"SEV1","speed":10,"reference":{"detect":60,"acknowledge":120,"mitigate":1500,"resolve":1700}}"#,
+        )
+        .unwrap();
+        let r = DrillReport::from(&inc, &header);
+        assert!(r.resolved);
+        let people: Vec<Option<f64>> = r.measures.iter().map(|m| m.people).collect();
+        // detected at declaration (40 s wall), impact 30 s: 10 s wall = 100 s scenario.
+        assert_eq!(
+            people,
+            vec![Some(100.0), Some(0.0), Some(1200.0), Some(1700.0)]
+        );
+        assert_eq!(
+            r.undone,
+            vec![("mitigation".to_string(), "Freeze deploys".to_string())]
+        );
+        let text = r.render_text();
+        assert!(text.contains("detect"), "{text}");
+        let detect_row: Vec<&str> = text
+            .lines()
+            .find(|l| l.starts_with("detect"))
+            .map(|l| l.split_whitespace().collect())
+            .unwrap_or_default();
+        assert_eq!(detect_row, ["detect", "1m40s", "1m00s", "40s", "slower"]);
+        assert!(text.contains("5m00s faster"), "{text}");
+        assert!(text.contains("  - mitigation: Freeze deploys"), "{text}");
+        assert_eq!(
+            DrillReport::with_speed(&inc, &header, 1.0).measures[0].people,
+            Some(10.0)
+        );
+    }
+
+    #[test]
+    fn bad_headers_are_refused_with_a_reason() {
+        assert!(DrillHeader::parse(r#"{"drill":{"name":"x"}}"#).is_err());
+        assert!(
+            DrillHeader::parse(r#"{"warroom_drill":2,"name":"x","title":"t","severity":"SEV1"}"#)
+                .is_err()
+        );
+        assert!(
+            DrillHeader::parse(
+                r#"{"warroom_drill":1,"name":"x","title":"t","severity":"SEV1","speed":0}"#
+            )
+            .is_err()
+        );
+    }
+}
