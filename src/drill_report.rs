@@ -3,68 +3,11 @@
 //! Pure, so the room can show it as a popup and `warroom drill` can print it.
 
 use chrono::Duration;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::incident::{Incident, IncidentState, Severity, format_duration};
+use crate::incident::{Incident, IncidentState, format_duration};
 
-/// Reference times of a scenario, in scenario seconds, with the definitions of
-/// `incident::times` (detect = detected − impact, acknowledge = acknowledged − detected, ...).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Reference {
-    #[serde(default)]
-    pub detect: Option<f64>,
-    #[serde(default)]
-    pub acknowledge: Option<f64>,
-    #[serde(default)]
-    pub mitigate: Option<f64>,
-    #[serde(default)]
-    pub resolve: Option<f64>,
-}
-
-/// The header line of a drill file (see the drill format notes). Same shape as the drill
-/// source's header (`sources::drill`); once both are on one branch this becomes a re-export.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct DrillHeader {
-    pub warroom_drill: u32,
-    pub name: String,
-    pub title: String,
-    pub severity: Severity,
-    #[serde(default)]
-    pub summary: String,
-    #[serde(default)]
-    pub based_on: String,
-    #[serde(default)]
-    pub invented: String,
-    /// Default compression: scenario seconds per wall second.
-    #[serde(default = "one")]
-    pub speed: f64,
-    /// Scenario length in seconds.
-    #[serde(default)]
-    pub duration: f64,
-    #[serde(default)]
-    pub reference: Reference,
-}
-
-fn one() -> f64 {
-    1.0
-}
-
-impl DrillHeader {
-    /// Parses the first line of a drill file.
-    pub fn parse(first_line: &str) -> Result<Self, String> {
-        let h: DrillHeader = serde_json::from_str(first_line).map_err(|e| e.to_string())?;
-        if h.warroom_drill != 1 {
-            return Err(format!(
-                "drill format version {} is not supported (this warroom reads 1)",
-                h.warroom_drill
-            ));
-        }
-        if !(h.speed.is_finite() && h.speed > 0.0) {
-            return Err(format!("speed must be a positive number, not {}", h.speed));
-        }
-        Ok(h)
-    }
-}
+pub use crate::sources::drill::{DrillHeader, Reference};
 
 /// One measured time against its reference, both in scenario seconds.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -14,10 +14,20 @@ use tokio::time::Instant;
 use crate::incident::{Actor, Draft, EventKind, Severity};
 
 /// Drills built into the binary: (file name, contents).
-pub const BUILTIN: &[(&str, &str)] = &[(
-    "checkout-outage.jsonl",
-    include_str!("../../drills/checkout-outage.jsonl"),
-)];
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "checkout-outage.jsonl",
+        include_str!("../../drills/checkout-outage.jsonl"),
+    ),
+    (
+        "storefront-outage.jsonl",
+        include_str!("../../drills/storefront-outage.jsonl"),
+    ),
+    (
+        "overnight-checkout.jsonl",
+        include_str!("../../drills/overnight-checkout.jsonl"),
+    ),
+];
 
 /// The built-in drill with this file name (the last path component of `path`).
 pub fn builtin(path: &Path) -> Option<&'static str> {
@@ -30,8 +40,9 @@ pub fn exists(path: &Path, dir: &Path) -> bool {
     dir.join(path).is_file() || path.is_file() || builtin(path).is_some()
 }
 
-/// Reference times to X, in scenario seconds.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+/// Reference times to X, in scenario seconds, with the definitions of `incident::times`
+/// (detect = detected − impact, acknowledge = acknowledged − detected, ...).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Reference {
     pub detect: Option<f64>,
     pub acknowledge: Option<f64>,
@@ -40,7 +51,7 @@ pub struct Reference {
 }
 
 /// The header line of a drill file.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DrillHeader {
     pub warroom_drill: u32,
     pub name: String,
@@ -64,6 +75,23 @@ pub struct DrillHeader {
 
 fn one() -> f64 {
     1.0
+}
+
+impl DrillHeader {
+    /// Parses the first line of a drill file.
+    pub fn parse(first_line: &str) -> Result<Self, String> {
+        let h: DrillHeader = serde_json::from_str(first_line).map_err(|e| e.to_string())?;
+        if h.warroom_drill != 1 {
+            return Err(format!(
+                "drill format version {} is not supported (this warroom reads 1)",
+                h.warroom_drill
+            ));
+        }
+        if !(h.speed.is_finite() && h.speed > 0.0) {
+            return Err(format!("speed must be a positive number, not {}", h.speed));
+        }
+        Ok(h)
+    }
 }
 
 /// One scenario event: at scenario second `t`, `by` did `kind`.
