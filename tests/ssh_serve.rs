@@ -34,6 +34,7 @@ async fn serve_prints_address_and_fingerprint_serves_views_and_stops_on_sigterm(
         .arg("--config")
         .arg(d.join("config.toml"))
         .args(["serve", "--ssh", "127.0.0.1:0"])
+        .current_dir(d)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

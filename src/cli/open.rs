@@ -13,6 +13,27 @@ use crate::term::local;
 use crate::ui::app::{App, AppOptions};
 use crate::ui::theme::{self, ColorDepth, Theme};
 
+/// Opens the room for `config` and starts everything that feeds it: the drills of drill
+/// sources and the live sources, seeded with what the log already holds so a continued
+/// room does not repeat it. Used by `warroom` and `warroom serve`.
+pub async fn start_room(
+    config: &Config,
+    opts: RoomOptions,
+) -> Result<(crate::room::RoomHandle, crate::room::RoomInfo), room::RoomError> {
+    let (room, info) = room::open(config, opts).await?;
+    for plan in &info.drills {
+        plan.spawn(&room);
+    }
+    let known = room.read().clone();
+    // The tasks end when the room closes (their sends fail).
+    drop(crate::sources::spawn_all_seeded(
+        config,
+        room.sender(),
+        &known,
+    ));
+    Ok((room, info))
+}
+
 pub fn run(args: &OpenArgs) -> ExitCode {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
@@ -40,15 +61,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
         speed: args.speed,
     };
     let result = rt.block_on(async {
-        let (room, info) = room::open(&config, opts).await?;
-        for plan in &info.drills {
-            plan.spawn(&room);
-        }
-        // The live sources (a drill source is played above, not here), seeded with what
-        // the log already holds so a continued room does not repeat it.
-        let known = room.read().clone();
-        let _sources = crate::sources::spawn_all_seeded(&config, room.sender(), &known);
-        drop(known);
+        let (room, info) = start_room(&config, opts).await?;
         // `--ssh ADDR` (or `[ssh] listen`): responders join this room beside the local view.
         let ssh_addr = args.ssh.clone().or_else(|| config.ssh.listen.clone());
         let server = match ssh_addr {
@@ -71,7 +84,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             }
             None => None,
         };
-        let exit = local::run(room.clone(), app_for(&config, &user), &user).await;
+        let exit = local::run(room.clone(), app_for(&config, &user, &info), &user).await;
         if let Some(server) = server {
             server.stop().await;
         }
@@ -99,7 +112,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
 
 /// The local view: this terminal's colour depth (`COLORTERM`, `TERM`, `NO_COLOR`), the
 /// config's theme, and every theme `:theme` can switch to.
-fn app_for(config: &Config, user: &str) -> App {
+fn app_for(config: &Config, user: &str, info: &crate::room::RoomInfo) -> App {
     let dirs: Vec<PathBuf> = config.ui.themes_dir.iter().cloned().collect();
     let mut opts = AppOptions::new(user);
     opts.depth = ColorDepth::from_env();
@@ -110,6 +123,10 @@ fn app_for(config: &Config, user: &str) -> App {
         }
     }
     opts.themes = theme::load_all(&dirs);
+    opts.drill = info
+        .drills
+        .first()
+        .map(|plan| (plan.drill.header.clone(), plan.speed));
     App::new(opts)
 }
 

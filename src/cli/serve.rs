@@ -1,12 +1,8 @@
 //! `warroom serve --ssh ADDR`: a headless room; responders join over SSH only.
 use std::process::ExitCode;
 
-use chrono::Utc;
-
 use super::args::{OpenArgs, ServeArgs};
 use crate::config::Config;
-use crate::incident::{Actor, Draft, EventKind, Incident};
-use crate::room::RoomHandle;
 use crate::term::ssh;
 
 pub fn run(open: &OpenArgs, args: &ServeArgs) -> ExitCode {
@@ -32,10 +28,20 @@ pub fn run(open: &OpenArgs, args: &ServeArgs) -> ExitCode {
 }
 
 async fn serve(config: Config, args: &ServeArgs) -> ExitCode {
-    // MERGE: switch this line to the room opener (`crate::room::open(&config, RoomOptions …)`)
-    // so the room writes its log; until then the room lives in memory only.
-    let room = start_room(&config).await;
-    let server = match ssh::serve(room, &config.ssh, &args.ssh).await {
+    let user = std::env::var("USER").unwrap_or_else(|_| "commander".into());
+    let opts = crate::room::RoomOptions {
+        user,
+        log_path: args.log.clone(),
+        speed: args.speed,
+    };
+    let (room, info) = match super::open::start_room(&config, opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("warroom serve: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let server = match ssh::serve(room.clone(), &config.ssh, &args.ssh).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("warroom serve: {e}");
@@ -52,22 +58,12 @@ async fn serve(config: Config, args: &ServeArgs) -> ExitCode {
         "join with: ssh -t -p {} NAME@HOST   (Ctrl-C here stops the room)",
         addr.port()
     );
+    println!("incident log: {}", info.log_path.display());
     wait_for_stop().await;
     println!("warroom: stopping ({} views open)", server.sessions());
     server.stop().await;
+    room.shutdown().await;
     ExitCode::SUCCESS
-}
-
-async fn start_room(config: &Config) -> RoomHandle {
-    let room = RoomHandle::start_in_memory(Incident::new());
-    let declared = EventKind::IncidentDeclared {
-        title: config.incident.title.clone(),
-        severity: config.incident.severity,
-    };
-    let _ = room
-        .record(Draft::new(Utc::now(), Actor::System, declared))
-        .await;
-    room
 }
 
 /// Ctrl-C or SIGTERM.
