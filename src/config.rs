@@ -626,6 +626,18 @@ impl Config {
                 };
                 let max_sessions = count(&mut cx, &r.max_sessions, "max_sessions", 64);
                 let max_auth = count(&mut cx, &r.max_auth_failures, "max_auth_failures", 10);
+                if let Some(l) = &r.listen
+                    && l.get_ref().parse::<SocketAddr>().is_err()
+                {
+                    cx.err(
+                        l.span(),
+                        format!("`listen` is not an address: {:?}", l.get_ref()),
+                        Some(
+                            "write it as \"0.0.0.0:2222\" (all interfaces) or \"127.0.0.1:2222\""
+                                .into(),
+                        ),
+                    );
+                }
                 SshConfig {
                     listen: str_of(&r.listen),
                     authorized_keys: str_of(&r.authorized_keys).map(|p| dir.join(p)),

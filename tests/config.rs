@@ -205,6 +205,12 @@ fn bad_configs() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "not an address",
         ),
         (
+            "bad ssh listen address",
+            format!("{good}\n[ssh]\nlisten = \"port 2222\"\n"),
+            "port 2222",
+            "not an address",
+        ),
+        (
             "auth without auth_env",
             swap("every = \"15s\"", "every = \"15s\"\nauth = \"bearer\""),
             "auth = \"bearer\"",
