@@ -32,6 +32,8 @@ pub struct RoomHandle {
     tx: mpsc::Sender<Draft>,
     stop: Arc<Notify>,
     done: watch::Receiver<bool>,
+    /// The log this room writes (none for an in-memory room).
+    log_path: Option<Arc<PathBuf>>,
 }
 
 impl RoomHandle {
@@ -39,7 +41,7 @@ impl RoomHandle {
     /// of the live room. Events get ids from `next_id` on.
     pub fn start_in_memory(incident: Incident) -> RoomHandle {
         let next_id = incident.last_id + 1;
-        start(incident, Writer::Memory { next_id })
+        start(incident, Writer::Memory { next_id }, None)
     }
 
     /// Stops the room: what is already queued is recorded, later drafts are refused.
@@ -63,6 +65,11 @@ impl RoomHandle {
 pub struct RoomClosed;
 
 impl RoomHandle {
+    /// The log this room writes, if it writes one.
+    pub fn log_path(&self) -> Option<&std::path::Path> {
+        self.log_path.as_deref().map(PathBuf::as_path)
+    }
+
     /// Sends an event to be recorded (appended, fsynced, folded).
     pub async fn record(&self, draft: Draft) -> Result<(), RoomClosed> {
         self.tx.send(draft).await.map_err(|_| RoomClosed)
@@ -287,14 +294,18 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
     };
     tracing::info!(log = %path.display(), continued, drill = ?first_drill.map(|h| &h.name), "room open");
     let info = RoomInfo {
-        log_path: path,
+        log_path: path.clone(),
         incident_id,
         drill: first_drill.map(|h| h.name.clone()),
         continued,
         drills,
     };
     Ok((
-        start(incident, Writer::Log(Arc::new(Mutex::new(writer)))),
+        start(
+            incident,
+            Writer::Log(Arc::new(Mutex::new(writer))),
+            Some(Arc::new(path.clone())),
+        ),
         info,
     ))
 }
@@ -357,7 +368,7 @@ enum Writer {
     Log(Arc<Mutex<LogWriter>>),
 }
 
-fn start(incident: Incident, writer: Writer) -> RoomHandle {
+fn start(incident: Incident, writer: Writer, log_path: Option<Arc<PathBuf>>) -> RoomHandle {
     let incident = Arc::new(RwLock::new(incident));
     let (vtx, vrx) = watch::channel(0u64);
     let (tx, rx) = mpsc::channel::<Draft>(4096);
@@ -377,6 +388,7 @@ fn start(incident: Incident, writer: Writer) -> RoomHandle {
         tx,
         stop,
         done: done_rx,
+        log_path,
     }
 }
 

@@ -276,6 +276,39 @@ fn a_note_and_a_tick_show_on_screen_and_land_in_the_log() {
     assert_restored(&out);
 }
 
+#[test]
+fn resolving_the_drill_shows_its_report_and_export_writes_the_postmortem() {
+    let mut room = Room::start();
+    room.wait_screen("the drill's title", |s| s.contains(TITLE_SHOWN));
+    room.send(b":declare Checkout down in the sale\r");
+    room.wait_log("the declaration", |e| {
+        e["kind"]["type"] == "incident_declared"
+    });
+    room.send(b":resolve\r");
+    room.wait_log("the resolution", |e| {
+        e["kind"]["type"] == "state_changed" && e["kind"]["state"] == "resolved"
+    });
+    // The report takes the body of the screen: the people's times against the reference.
+    room.wait_screen("the drill report", |s| {
+        s.contains("Drill report") && s.contains("acknowledge") && s.contains("reference")
+    });
+    room.send(b"\x1b");
+    room.wait_screen("the room again", |s| !s.contains("Drill report"));
+
+    room.send(b":export\r");
+    let log = room.log_path().expect("the incident log");
+    let draft = log.with_extension("postmortem.md");
+    room.wait_screen("the export message", |s| {
+        s.contains("postmortem draft written")
+    });
+    let text = std::fs::read_to_string(&draft).expect("postmortem draft next to the log");
+    assert!(text.contains("Checkout down in the sale"), "{text}");
+    assert!(text.contains("resolved"), "{text}");
+    let (status, out) = room.quit();
+    assert!(status.success());
+    assert_restored(&out);
+}
+
 /// Run in a child process (see below): enters the room's terminal mode, then panics.
 fn panic_inside_the_terminal() {
     let _guard = warroom::term::local::TerminalGuard::enter().expect("terminal mode");

@@ -3,8 +3,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::args::{ExportArgs, ExportFormat};
-use crate::export::{Format, render_with};
-use crate::incident::Incident;
+use crate::export::{Format, LogExport, export_log};
 
 pub fn format(f: ExportFormat) -> Format {
     match f {
@@ -15,22 +14,14 @@ pub fn format(f: ExportFormat) -> Format {
 }
 
 pub fn run(args: &ExportArgs) -> ExitCode {
-    let mut events = Vec::new();
-    let (_, recovery) = match crate::log::read(&args.log, |e| events.push(e)) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("warroom export: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let incident = Incident::fold(&events);
-    let out = render_with(
-        &incident,
-        &events,
-        format(args.format),
-        args.all,
-        &recovery.damaged,
-    );
+    let LogExport { text: out, damaged } =
+        match export_log(&args.log, format(args.format), args.all) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("warroom export: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let written = match &args.output {
         Some(path) => std::fs::write(path, out.as_bytes()),
         None => std::io::stdout().lock().write_all(out.as_bytes()),
@@ -43,10 +34,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         eprintln!("warroom export: writing {to}: {e}");
         return ExitCode::from(1);
     }
-    if !recovery.damaged.is_empty() {
+    if damaged > 0 {
         eprintln!(
-            "warroom export: {} damaged line(s) of {} were skipped; the export says which",
-            recovery.damaged.len(),
+            "warroom export: {damaged} damaged line(s) of {} were skipped; the export says which",
             args.log.display()
         );
     }

@@ -57,3 +57,37 @@ pub fn render_with(
         Format::Csv => csv::render(&pm),
     }
 }
+
+/// A rendered export of a log file, with how many damaged lines were skipped.
+pub struct LogExport {
+    pub text: String,
+    pub damaged: usize,
+}
+
+/// Reads the log at `path` (without locking it: the room may hold it) and renders it.
+pub fn export_log(
+    path: &std::path::Path,
+    format: Format,
+    all: bool,
+) -> Result<LogExport, crate::log::LogError> {
+    let mut events = Vec::new();
+    let (_, recovery) = crate::log::read(path, |e| events.push(e))?;
+    let incident = Incident::fold(&events);
+    Ok(LogExport {
+        text: render_with(&incident, &events, format, all, &recovery.damaged),
+        damaged: recovery.damaged.len(),
+    })
+}
+
+/// Writes the postmortem draft next to the log (`<log>.postmortem.md` and so on); returns
+/// where. This is what `:export` in the room does.
+pub fn write_next_to_log(
+    path: &std::path::Path,
+    format: Format,
+) -> Result<std::path::PathBuf, String> {
+    let out = export_log(path, format, false).map_err(|e| e.to_string())?;
+    let target = path.with_extension(format!("postmortem.{}", format.extension()));
+    std::fs::write(&target, out.text.as_bytes())
+        .map_err(|e| format!("writing {}: {e}", target.display()))?;
+    Ok(target)
+}

@@ -141,6 +141,17 @@ pub async fn run(room: RoomHandle, mut app: App, user: &str) -> io::Result<Exit>
                                 record(kind);
                             }
                             Action::Quit => quit = true,
+                            Action::Export(format) => {
+                                let msg = match room.log_path() {
+                                    Some(log) => crate::export::write_next_to_log(log, format)
+                                        .map(|p| format!("postmortem draft written to {}", p.display())),
+                                    None => Err("this room keeps no log to export".to_string()),
+                                };
+                                match msg {
+                                    Ok(m) => app.notify(m, false),
+                                    Err(e) => app.notify(format!("export failed: {e}"), true),
+                                }
+                            }
                         }
                     }
                     if quit {

@@ -217,6 +217,15 @@ impl ReplayView {
         for a in actions {
             match a {
                 Action::Quit => flow = Flow::Quit,
+                Action::Export(format) => {
+                    self.message = Some(match &self.review {
+                        Some(t) => match crate::export::write_next_to_log(&t.log, format) {
+                            Ok(p) => format!("postmortem draft written to {}", p.display()),
+                            Err(e) => format!("export failed: {e}"),
+                        },
+                        None => "this replay has no log file to export".into(),
+                    });
+                }
                 Action::Record(EventKind::Note { text }) => self.save_note(&text),
                 Action::Record(other) => {
                     self.message = Some(format!(

@@ -38,6 +38,8 @@ pub enum Action {
     Record(EventKind),
     /// Leave this view.
     Quit,
+    /// Write a postmortem draft of the log in this format (the front-end knows the log).
+    Export(crate::export::Format),
 }
 
 /// Live room or replay (where the incident cannot be changed).
@@ -63,6 +65,9 @@ pub struct AppOptions {
     pub depth: ColorDepth,
     /// How far back charts look.
     pub window: Duration,
+    /// When this room plays a drill: its header (reference times) and the speed it is
+    /// played at, so the drill report shows once the people resolve it.
+    pub drill: Option<(crate::drill_report::DrillHeader, f64)>,
 }
 
 impl AppOptions {
@@ -76,6 +81,7 @@ impl AppOptions {
             themes: super::theme::builtin_themes(),
             depth: ColorDepth::TrueColor,
             window: Duration::minutes(60),
+            drill: None,
         }
     }
 }
@@ -99,6 +105,8 @@ pub struct App {
     pub focus: PaneId,
     pub zoom: Option<PaneId>,
     help: Option<usize>,
+    /// The drill report overlay was closed by the person.
+    report_closed: bool,
     pub input: Input,
     history: Vec<String>,
     hist_pos: Option<usize>,
@@ -124,6 +132,7 @@ impl App {
             focus: PaneId::Timeline,
             zoom: None,
             help: None,
+            report_closed: false,
             input: Input::Normal,
             history: Vec::new(),
             hist_pos: None,
@@ -167,6 +176,11 @@ impl App {
     /// The current timeline filter text, if any.
     pub fn filter(&self) -> Option<&str> {
         self.timeline.filter.as_ref().map(|f| f.raw.as_str())
+    }
+
+    /// Is the drill report showing (a drill room whose incident is resolved)?
+    pub fn report_visible(&self, inc: &Incident) -> bool {
+        self.opts.drill.is_some() && inc.state == IncidentState::Resolved && !self.report_closed
     }
 
     /// Is the help overlay open?
@@ -222,6 +236,15 @@ impl App {
     fn err(&mut self, m: impl Into<String>) {
         self.message = Some((m.into(), true));
     }
+    /// Shows a message in the command line (`error` in the error style).
+    pub fn notify(&mut self, m: impl Into<String>, error: bool) {
+        if error {
+            self.err(m);
+        } else {
+            self.info(m);
+        }
+    }
+
     fn info(&mut self, m: impl Into<String>) {
         self.message = Some((m.into(), false));
     }
@@ -282,6 +305,11 @@ impl App {
                 return Vec::new();
             }
             Input::Command(_) | Input::Note(_) | Input::Filter(_) => return self.edit(k, inc, now),
+        }
+        if self.report_visible(inc) && matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
+            self.report_closed = true;
+            self.mark_dirty();
+            return Vec::new();
         }
         if let Some(scroll) = self.help {
             match k.code {
@@ -600,6 +628,7 @@ impl App {
                         Vec::new()
                     }
                     Ok(Command::Quit) => vec![Action::Quit],
+                    Ok(Command::Export(f)) => vec![Action::Export(f)],
                 }
             }
             _ => Vec::new(),
@@ -764,6 +793,18 @@ impl App {
         }
         if let Some(s) = self.help {
             self.help = Some(help::draw(buf, screen.body, &t, self.opts.read_only, s));
+        } else if self.report_visible(inc)
+            && let Some((header, speed)) = &self.opts.drill
+        {
+            let report = crate::drill_report::DrillReport::with_speed(inc, header, *speed);
+            help::draw_text(
+                buf,
+                screen.body,
+                &t,
+                "Drill report",
+                "Esc closes",
+                &report.render_text(),
+            );
         }
         self.draw_command(buf, screen.command, &t, inc);
         self.draw_hints(buf, screen.hints, &t);

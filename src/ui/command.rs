@@ -64,6 +64,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         writes: true,
     },
     CommandSpec {
+        name: "export",
+        args: "[markdown|json|csv]",
+        help: "write a postmortem draft next to the incident log",
+        writes: false,
+    },
+    CommandSpec {
         name: "theme",
         args: "NAME",
         help: "switch this view's theme",
@@ -88,6 +94,7 @@ pub const COMMANDS: &[CommandSpec] = &[
 pub enum Command {
     Record(EventKind),
     Theme(String),
+    Export(crate::export::Format),
     Help,
     Quit,
 }
@@ -229,6 +236,12 @@ pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Com
             state: IncidentState::Resolved,
         }),
         "theme" => Command::Theme(need(rest)?),
+        "export" => Command::Export(if rest.trim().is_empty() {
+            crate::export::Format::Markdown
+        } else {
+            crate::export::Format::parse(rest)
+                .ok_or_else(|| format!("unknown format {:?}: markdown, json or csv", rest.trim()))?
+        }),
         "help" => Command::Help,
         _ => Command::Quit,
     })

@@ -59,9 +59,9 @@ pub fn lines(theme: &Theme, read_only: bool) -> Vec<Line<'static>> {
     out
 }
 
-/// Draws the overlay over `body`; returns the scroll used.
-pub fn draw(buf: &mut Buffer, body: Rect, theme: &Theme, read_only: bool, scroll: usize) -> usize {
-    // Help replaces the body (an overlay with panes peeking out at its sides is noise).
+/// Clears `body` and frames a centred overlay pane in it; returns the pane's inside.
+/// (An overlay with panes peeking out at its sides is noise, so it replaces the body.)
+fn overlay(buf: &mut Buffer, body: Rect, theme: &Theme, title: &str, hint: &str) -> Rect {
     fill(buf, body, theme.s(Sem::Base));
     let w = body.width.min(110);
     let area = Rect::new(
@@ -71,13 +71,18 @@ pub fn draw(buf: &mut Buffer, body: Rect, theme: &Theme, read_only: bool, scroll
         body.height,
     )
     .intersection(body);
-    let inner = pane(
-        buf,
-        area,
-        "Help",
-        "Esc or ? closes · ↑↓ scroll",
-        true,
-        theme,
-    );
+    pane(buf, area, title, hint, true, theme)
+}
+
+/// Draws the help over `body`; returns the scroll used.
+pub fn draw(buf: &mut Buffer, body: Rect, theme: &Theme, read_only: bool, scroll: usize) -> usize {
+    let inner = overlay(buf, body, theme, "Help", "Esc or ? closes · ↑↓ scroll");
     draw_lines(buf, inner, &lines(theme, read_only), scroll)
+}
+
+/// Draws a plain-text overlay (e.g. the drill report) over `body`, like the help.
+pub fn draw_text(buf: &mut Buffer, body: Rect, theme: &Theme, title: &str, hint: &str, text: &str) {
+    let inner = overlay(buf, body, theme, title, hint);
+    let lines: Vec<Line<'static>> = text.lines().map(|l| Line::from(l.to_string())).collect();
+    draw_lines(buf, inner, &lines, 0);
 }

@@ -322,6 +322,12 @@ impl<'a> View<'a> {
                 match action {
                     Action::Quit => return true,
                     Action::Record(kind) => self.record(kind),
+                    // The postmortem is written on the room's host: the commander's view
+                    // or `warroom export` does that, not a remote responder.
+                    Action::Export(_) => self.app.notify(
+                        "export from the commander's terminal or with `warroom export LOG`",
+                        true,
+                    ),
                 }
             }
         }
