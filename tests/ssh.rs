@@ -430,3 +430,37 @@ async fn a_client_that_stops_reading_is_dropped_and_the_others_go_on() {
     drop(ch);
     fx.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn colours_follow_the_clients_term() {
+    if !have_ssh("colours_follow_the_clients_term") {
+        return;
+    }
+    let mut fx = Fixture::start().await;
+    // The harness's ssh runs with TERM=xterm-256color: the view must use the 256-colour
+    // palette (no 24-bit colours a plain 256-colour terminal would garble), and use it.
+    let ana = fx.connect("ana", "ana", 100, 30);
+    ana.wait_for(&TITLE[..25]).await;
+    let (mut indexed, mut rgb) = (0, 0);
+    {
+        let p = ana.screen.lock().expect("screen");
+        let screen = p.screen();
+        let (rows, cols) = screen.size();
+        for y in 0..rows.get() {
+            for x in 0..cols.get() {
+                if let Some(cell) = screen.cell(y, x) {
+                    for c in [cell.fgcolor(), cell.bgcolor()] {
+                        match c {
+                            vt100::Color::Idx(_) => indexed += 1,
+                            vt100::Color::Rgb(..) => rgb += 1,
+                            vt100::Color::Default => {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(rgb, 0, "24-bit colours sent to a 256-colour terminal");
+    assert!(indexed > 0, "no colours at all on a 256-colour terminal");
+    fx.stop().await;
+}

@@ -196,8 +196,9 @@ impl<'a> View<'a> {
     fn new(ctx: &'a Ctx, pty: Pty, write: russh::ChannelWriteHalf<Msg>) -> Self {
         let mut opts = AppOptions::new(&ctx.name);
         opts.read_only = ctx.role == Role::Observer;
-        // Colour hook: when the UI's ColorDepth lands, choose it from this session's TERM:
-        // `opts.color = ColorDepth::from_term(&pty.term, None)` (no COLORTERM over SSH).
+        // Colours from this session's TERM (ssh forwards TERM, not COLORTERM): an
+        // xterm-256color client gets 256 colours, a vt100 none, whatever the server has.
+        opts.depth = crate::ui::theme::ColorDepth::detect(None, Some(&pty.term), None);
         let app = App::new(opts);
         let (frames, rx) = mpsc::channel::<Bytes>(QUEUE);
         let drained = Arc::new(Notify::new());
