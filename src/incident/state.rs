@@ -845,15 +845,9 @@ impl Incident {
                 sig.peak = Some((e.at, value));
             }
         }
-        let level = sig.def.level(value);
-        let old = sig.level;
-        if level == old || level == Level::Unknown {
+        let Some((old, level)) = step_level(&mut sig.level, sig.def.level(value)) else {
             return;
-        }
-        sig.level = level;
-        if old == Level::Unknown && level == Level::Ok {
-            return;
-        }
+        };
         let text = crossing_text(series, &sig.def, old, level, value);
         if level >= Level::Warn {
             self.times.detect(e.at);
@@ -888,15 +882,9 @@ impl Incident {
             r.peak = Some((e.at, count));
         }
         let Some(ratio) = r.ratio() else { return };
-        let level = r.def.level(ratio);
-        let old = r.level;
-        if level == old || level == Level::Unknown {
+        let Some((_, level)) = step_level(&mut r.level, r.def.level(ratio)) else {
             return;
-        }
-        r.level = level;
-        if old == Level::Unknown && level == Level::Ok {
-            return;
-        }
+        };
         let text = match level {
             Level::Ok => {
                 format!("{source}: reports back to normal, {count} ({ratio:.1}x baseline)")
@@ -986,6 +974,18 @@ impl Incident {
         };
         self.entry(e, EntryKind::Alert, text);
     }
+}
+
+/// Moves a signal's level to `new`; returns `(old, new)` when that is news for the
+/// timeline: a real change, not a sample without a level, and not the first sample being
+/// fine.
+fn step_level(level: &mut Level, new: Level) -> Option<(Level, Level)> {
+    let old = *level;
+    if new == old || new == Level::Unknown {
+        return None;
+    }
+    *level = new;
+    (!(old == Level::Unknown && new == Level::Ok)).then_some((old, new))
 }
 
 fn crossing_text(series: &str, def: &SignalDef, old: Level, new: Level, v: f64) -> String {
