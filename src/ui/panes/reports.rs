@@ -83,36 +83,28 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, scroll: usize) {
         if y >= area.bottom() {
             break;
         }
-        if per == 1 {
+        // One row: the chart follows the line; more rows: it goes under it.
+        let ch = if per == 1 {
             let x = line(buf, area, y, cx, r) + 1;
-            let ch = Rect::new(x, y, area.right().saturating_sub(x), 1).intersection(area);
-            chart::draw(
-                buf,
-                ch,
-                r.series.points(),
-                cx.from,
-                cx.to,
-                &count_def(r),
-                cx.theme,
-            );
+            Rect::new(x, y, area.right().saturating_sub(x), 1)
         } else {
             line(buf, area, y, cx, r);
-            let ch = Rect::new(
+            Rect::new(
                 area.x + 2,
                 y + 1,
                 area.width.saturating_sub(2),
                 (per - 1) as u16,
             )
-            .intersection(area);
-            chart::draw(
-                buf,
-                ch,
-                r.series.points(),
-                cx.from,
-                cx.to,
-                &count_def(r),
-                cx.theme,
-            );
         }
+        .intersection(area);
+        chart::draw(
+            buf,
+            ch,
+            r.series.points(),
+            cx.from,
+            cx.to,
+            &count_def(r),
+            cx.theme,
+        );
     }
 }
