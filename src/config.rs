@@ -39,11 +39,16 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
+        if self.line == 0 {
+            // A problem with the file as a whole (not found, not a regular file).
+            write!(f, "{}: {}", self.file, self.message)?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.column, self.message
+            )?;
+        }
         if let Some(h) = &self.help {
             write!(f, "\n  help: {h}")?;
         }
@@ -81,6 +86,9 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
     pub checklists: Checklists,
     pub ssh: SshConfig,
+    /// Things `warroom check` warns about but that do not stop the room (an `auth_env` or
+    /// `token_env` variable that is not set here).
+    pub warnings: Vec<ConfigError>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -299,7 +307,7 @@ struct RawSsh {
     observers: Option<Spanned<String>>,
     host_key: Option<Spanned<String>>,
     max_sessions: Option<Spanned<i64>>,
-    idle_timeout: Option<Spanned<String>>,
+    idle_timeout: Option<Spanned<DurationText>>,
     max_auth_failures: Option<Spanned<i64>>,
 }
 
@@ -311,9 +319,9 @@ struct RawSource {
     name: Option<Spanned<String>>,
     url: Option<Spanned<String>>,
     query: Option<Spanned<String>>,
-    every: Option<Spanned<String>>,
-    timeout: Option<Spanned<String>>,
-    window: Option<Spanned<String>>,
+    every: Option<Spanned<DurationText>>,
+    timeout: Option<Spanned<DurationText>>,
+    window: Option<Spanned<DurationText>>,
     max_bytes: Option<Spanned<i64>>,
     unit: Option<Spanned<String>>,
     warn: Option<Spanned<f64>>,
@@ -364,6 +372,9 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
     }
 }
 
+/// Drill speeds that can be played (scenario seconds per wall second).
+pub const SPEEDS: std::ops::RangeInclusive<f64> = 0.01..=10_000.0;
+
 /// Byte offset → 1-based (line, column) in characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -388,33 +399,118 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s.trim()).map_err(|e| e.to_string())
 }
 
+/// A duration as written in the file (`"15s"`); its own type so a value of the wrong type
+/// is reported as "expected a duration string".
+#[derive(Clone, Debug, PartialEq)]
+struct DurationText(String);
+
+impl AsRef<str> for DurationText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for DurationText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = DurationText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration string like \"15s\", \"5m\" or \"1h30m\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DurationText, E> {
+                Ok(DurationText(v.to_string()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
     errors: Vec<ConfigError>,
+    warnings: Vec<ConfigError>,
+    /// Keys left out because they were wrong (offset of the key, name): a later "has no
+    /// `url`" in the same table would only repeat that problem.
+    removed: Vec<(usize, String)>,
 }
 
 impl Ctx<'_> {
+    fn problem(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) -> ConfigError {
+        let (line, column) = line_col(self.text, span.start);
+        ConfigError {
+            file: self.file.to_string(),
+            line,
+            column,
+            message,
+            help,
+        }
+    }
+
     fn err(
         &mut self,
         span: std::ops::Range<usize>,
         message: impl Into<String>,
         help: Option<String>,
     ) {
-        let (line, column) = line_col(self.text, span.start);
-        self.errors.push(ConfigError {
-            file: self.file.to_string(),
-            line,
-            column,
-            message: message.into(),
-            help,
-        });
+        let message = message.into();
+        if self.repeats_removed(span.start, &message) {
+            return;
+        }
+        let e = self.problem(span, message, help);
+        self.errors.push(e);
     }
 
-    fn duration(&mut self, v: &Option<Spanned<String>>, key: &str, default: Duration) -> Duration {
+    fn warn(&mut self, span: std::ops::Range<usize>, message: String, help: Option<String>) {
+        let w = self.problem(span, message, help);
+        self.warnings.push(w);
+    }
+
+    /// True for "… has no `KEY`" / "… without `KEY`" where KEY of the same table was
+    /// already reported (and left out) for being wrong.
+    fn repeats_removed(&self, at: usize, message: &str) -> bool {
+        let missing = message.contains("has no `") || message.contains("without `");
+        missing
+            && self.removed.iter().any(|(key_at, key)| {
+                message.contains(&format!("`{key}`"))
+                    && table_start(self.text, *key_at) == table_start(self.text, at)
+            })
+    }
+
+    /// Warns when the environment variable named by `key` is not set here.
+    fn warn_env(&mut self, v: &Option<Spanned<String>>, key: &str) {
+        if let Some(name) = v
+            && std::env::var_os(name.get_ref()).is_none()
+        {
+            self.warn(
+                name.span(),
+                format!(
+                    "`{key}` names the environment variable {:?}, which is not set here",
+                    name.get_ref()
+                ),
+                Some(format!(
+                    "export {}=... in the environment the room runs in, or requests will go without the secret",
+                    name.get_ref()
+                )),
+            );
+        }
+    }
+
+    fn duration<S: AsRef<str>>(
+        &mut self,
+        v: &Option<Spanned<S>>,
+        key: &str,
+        default: Duration,
+    ) -> Duration {
         match v {
             None => default,
-            Some(s) => match parse_duration(s.get_ref()) {
+            Some(s) => match parse_duration(s.get_ref().as_ref()) {
                 Ok(d) if d.is_zero() => {
                     self.err(s.span(), format!("`{key}` must be longer than zero"), None);
                     default
@@ -423,7 +519,7 @@ impl Ctx<'_> {
                 Err(e) => {
                     self.err(
                         s.span(),
-                        format!("`{key}`: invalid duration {:?}: {e}", s.get_ref()),
+                        format!("`{key}`: invalid duration {:?}: {e}", s.get_ref().as_ref()),
                         Some("write durations like \"15s\", \"5m\" or \"1h30m\"".into()),
                     );
                     default
@@ -431,6 +527,229 @@ impl Ctx<'_> {
             },
         }
     }
+}
+
+/// Offset of the line that opens the table holding `at` (the last `[...]` header line
+/// before it), 0 for the top level.
+fn table_start(text: &str, at: usize) -> usize {
+    let before = text.get(..at.min(text.len())).unwrap_or(text);
+    let mut start = 0;
+    let mut offset = 0;
+    for line in before.split_inclusive('\n') {
+        if line.trim_start().starts_with('[') {
+            start = offset;
+        }
+        offset += line.len();
+    }
+    start
+}
+
+/// Largest config file read; anything bigger is not a config (and `/dev/zero` never ends).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Reads a config file: a regular file of at most `MAX_CONFIG_BYTES`, in UTF-8. A
+/// problem is (line, column, message, help); line 0 for the file as a whole.
+fn read_config_text(path: &Path) -> Result<String, (usize, usize, String, String)> {
+    use std::io::Read;
+    let whole = |message: String, help: &str| (0, 0, message, help.to_string());
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => whole(
+            "config file not found".into(),
+            "pass an existing file with --config, or run without it to use the built-in drill",
+        ),
+        _ => whole(
+            format!("cannot read config: {e}"),
+            "check the path and its permissions",
+        ),
+    })?;
+    if !meta.is_file() {
+        return Err(whole(
+            format!("is {}, not a config file", file_kind(&meta)),
+            "pass a TOML file with --config (see config.toml in the repo)",
+        ));
+    }
+    let file = std::fs::File::open(path).map_err(|e| {
+        whole(
+            format!("cannot read config: {e}"),
+            "check the file's permissions",
+        )
+    })?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| whole(format!("cannot read config: {e}"), "check the file"))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(whole(
+            format!(
+                "config is larger than {} KiB; a config is a short TOML file",
+                MAX_CONFIG_BYTES / 1024
+            ),
+            "pass the right file with --config",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let prefix = std::str::from_utf8(bytes.get(..valid).unwrap_or_default()).unwrap_or("");
+        let (line, column) = line_col(prefix, prefix.len());
+        (
+            line,
+            column,
+            format!(
+                "not UTF-8 text: byte 0x{:02X} does not belong here",
+                bytes.get(valid).copied().unwrap_or_default()
+            ),
+            "save the config as UTF-8".to_string(),
+        )
+    })
+}
+
+/// "a directory", "a character device", ... for messages.
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    if t.is_dir() {
+        return "a directory";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    "not a regular file"
+}
+
+/// Most problems reported from one file (a file of garbage keys would list thousands).
+const MAX_PROBLEMS: usize = 100;
+
+/// Parses the TOML and deserialises it into the raw structures, reporting every key that
+/// is unknown or of the wrong type: such a key is reported, left out, and deserialising
+/// goes on without it. A TOML syntax error stops everything (the rest cannot be trusted);
+/// duplicate keys do not.
+fn read_raw(cx: &mut Ctx) -> Option<RawConfig> {
+    let (mut doc, parse_errors) = toml::de::DeTable::parse_recoverable(cx.text);
+    let mut syntax = false;
+    for e in parse_errors {
+        let span = e.span().unwrap_or(0..0);
+        let msg = e.message().trim().to_string();
+        if msg == "duplicate key" {
+            let key = cx
+                .text
+                .get(span.clone())
+                .unwrap_or_default()
+                .trim()
+                .to_string();
+            cx.err(
+                span,
+                format!("duplicate key `{key}`"),
+                Some(format!(
+                    "`{key}` is already set above in the same table; keep one of them"
+                )),
+            );
+        } else if !syntax {
+            syntax = true;
+            let help = toml_help(&msg);
+            cx.err(span, msg, help);
+        }
+    }
+    if syntax {
+        return None;
+    }
+    while cx.errors.len() < MAX_PROBLEMS {
+        let e = match RawConfig::deserialize(toml::de::Deserializer::from(doc.clone())) {
+            Ok(raw) => return Some(raw),
+            Err(e) => e,
+        };
+        let span = e.span().unwrap_or(0..0);
+        let msg = e.message().trim().to_string();
+        let Some(removed) = remove_at(doc.get_mut(), span.start, "") else {
+            let help = toml_help(&msg);
+            cx.err(span, msg, help);
+            return None;
+        };
+        let (message, help) = if msg.starts_with("unknown field") {
+            let place = if removed.section.is_empty() {
+                String::new()
+            } else {
+                format!(" in {}", removed.section)
+            };
+            (
+                format!("unknown key `{}`{place}", removed.key),
+                toml_help(&msg),
+            )
+        } else {
+            let msg = match msg.split_once("expected struct ") {
+                Some((head, _)) => format!("{head}expected a table"),
+                None => msg.clone(),
+            };
+            (format!("`{}`: {msg}", removed.key), toml_help(&msg))
+        };
+        cx.err(span, message, help);
+        cx.removed.push((removed.at, removed.key));
+    }
+    None
+}
+
+/// A key taken out of the document because it was wrong.
+struct Removed {
+    key: String,
+    /// Where the key is.
+    at: usize,
+    /// `[incident]`, `[[source]]`, ... (empty for the top level).
+    section: String,
+}
+
+/// Removes the innermost key whose key or value holds byte `pos` (its whole entry, even
+/// when only one element of its array was wrong).
+fn remove_at(table: &mut toml::de::DeTable<'_>, pos: usize, section: &str) -> Option<Removed> {
+    use toml::de::DeValue;
+    let mut hit = None;
+    for (k, v) in table.iter_mut() {
+        let name = k.get_ref().to_string();
+        if k.span().contains(&pos) {
+            hit = Some((name, k.span().start));
+            break;
+        }
+        let value_span = v.span();
+        match v.get_mut() {
+            DeValue::Table(t) => {
+                if let Some(r) = remove_at(t, pos, &format!("[{name}]")) {
+                    return Some(r);
+                }
+            }
+            DeValue::Array(a) => {
+                for el in a.iter_mut() {
+                    if let DeValue::Table(t) = el.get_mut()
+                        && let Some(r) = remove_at(t, pos, &format!("[[{name}]]"))
+                    {
+                        return Some(r);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if value_span.contains(&pos) {
+            hit = Some((name, k.span().start));
+            break;
+        }
+    }
+    let (key, at) = hit?;
+    table.remove(key.as_str());
+    Some(Removed {
+        key,
+        at,
+        section: section.to_string(),
+    })
 }
 
 fn str_of(v: &Option<Spanned<String>>) -> Option<String> {
@@ -470,16 +789,13 @@ impl Config {
 
     pub fn load_file(path: &Path) -> Result<Config, ConfigErrors> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = read_config_text(path).map_err(|(line, column, message, help)| {
             ConfigErrors(vec![ConfigError {
                 file: name.clone(),
-                line: 0,
-                column: 0,
-                message: format!("cannot read config: {e}"),
-                help: Some(
-                    "pass an existing file with --config, or run without it to use the built-in drill"
-                        .into(),
-                ),
+                line,
+                column,
+                message,
+                help: Some(help),
             }])
         })?;
         let dir = path
@@ -506,16 +822,11 @@ impl Config {
             file,
             text,
             errors: Vec::new(),
+            warnings: Vec::new(),
+            removed: Vec::new(),
         };
-        let raw: RawConfig = match toml::from_str(text) {
-            Ok(r) => r,
-            Err(e) => {
-                let span = e.span().unwrap_or(0..0);
-                let msg = e.message().trim().to_string();
-                let help = toml_help(&msg);
-                cx.err(span, msg, help);
-                return Err(ConfigErrors(cx.errors));
-            }
+        let Some(raw) = read_raw(&mut cx) else {
+            return Err(ConfigErrors(cx.errors));
         };
 
         let incident = {
@@ -681,9 +992,12 @@ impl Config {
                 sources,
                 checklists,
                 ssh,
+                warnings: cx.warnings,
             })
         } else {
-            Err(ConfigErrors(cx.errors))
+            let mut errors = cx.errors;
+            errors.sort_by_key(|e| (e.line, e.column));
+            Err(ConfigErrors(errors))
         }
     }
 }
@@ -799,6 +1113,17 @@ fn validate_source(
                     allowed.join(", ")
                 )),
             );
+        }
+    }
+
+    for key in ["auth_env", "token_env"] {
+        if allowed.contains(&key) {
+            let v = if key == "auth_env" {
+                &r.auth_env
+            } else {
+                &r.token_env
+            };
+            cx.warn_env(v, key);
         }
     }
 
@@ -1027,13 +1352,27 @@ fn validate_source(
                 }
             };
             let speed = match &r.speed {
-                None => drill_speed,
-                Some(s) if *s.get_ref() > 0.0 && s.get_ref().is_finite() => *s.get_ref(),
+                None => {
+                    if !SPEEDS.contains(&drill_speed)
+                        && let Some(p) = &r.path
+                    {
+                        cx.err(
+                            p.span(),
+                            format!("the drill's own speed {drill_speed} is outside 0.01 to 10000"),
+                            Some("set speed = 1 (real time) up to 10000 in this [[source]]".into()),
+                        );
+                    }
+                    drill_speed.clamp(*SPEEDS.start(), *SPEEDS.end())
+                }
+                Some(s) if SPEEDS.contains(s.get_ref()) => *s.get_ref(),
                 Some(s) => {
                     cx.err(
                         s.span(),
-                        "`speed` must be a positive number (1 = real time)",
-                        None,
+                        format!(
+                            "`speed` {} is outside 0.01 to 10000 (1 = real time)",
+                            s.get_ref()
+                        ),
+                        Some("a drill plays at 0.01x (slowed down) up to 10000x".into()),
                     );
                     1.0
                 }

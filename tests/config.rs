@@ -395,3 +395,196 @@ fn the_commented_examples_in_the_shipped_config_are_valid_when_uncommented() {
     }
     assert_eq!(config.ssh.listen.as_deref(), Some("0.0.0.0:2222"));
 }
+
+/// `file:line:col` of the first occurrence of `piece` in `text` (1-based, columns in
+/// characters).
+fn place_of(file: &str, text: &str, piece: &str) -> String {
+    let at = text
+        .find(piece)
+        .unwrap_or_else(|| panic!("{piece:?} not in config"));
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{file}:{line}:{col}")
+}
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_one_run_each_naming_its_key_and_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = format!("{GOOD_HEAD}{PROM}{LISTS}")
+        .replace("title = ", "titel = ")
+        .replace("every = \"15s\"", "evrey = \"15s\"\ntimeout = [\"10s\"]")
+        .replace("warn = 0.01", "warn = \"high\"")
+        .replace("theme = \"default\"", "theme = \"dracula\"");
+    std::fs::write(dir.path().join("c.toml"), &config).expect("write");
+    let out = warroom(dir.path(), &["check", "--config", "c.toml"], &[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    for (piece, says) in [
+        ("titel", "unknown key `titel` in [incident]"),
+        ("evrey", "unknown key `evrey` in [[source]]"),
+        (
+            "[\"10s\"]",
+            "`timeout`: invalid type: sequence, expected a duration string",
+        ),
+        ("\"high\"", "`warn`: invalid type: string \"high\""),
+        ("\"dracula\"", "unknown theme \"dracula\""),
+    ] {
+        let place = place_of("c.toml", &config, piece);
+        assert!(
+            said.contains(&format!("{place}: {says}")),
+            "expected `{place}: {says}` in:\n{said}"
+        );
+    }
+    assert!(said.contains("did you mean `title`?"), "{said}");
+    assert!(said.contains("did you mean `every`?"), "{said}");
+    assert!(said.contains("5 problems found"), "{said}");
+    // A key of the wrong type is one problem, not two: no "has no `warn`" after it.
+    assert!(!said.contains("has no"), "{said}");
+}
+
+#[test]
+fn a_duplicate_key_is_named_and_the_other_problems_still_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = format!("{GOOD_HEAD}{PROM}{LISTS}")
+        .replace(
+            "severity = \"SEV2\"",
+            "severity = \"SEV2\"\ntitle = \"Again\"",
+        )
+        .replace("query = ", "querry = ");
+    std::fs::write(dir.path().join("d.toml"), &config).expect("write");
+    let out = warroom(dir.path(), &["check", "--config", "d.toml"], &[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    let second_title = config.find("title = \"Again\"").expect("second title");
+    let line = config[..second_title].matches('\n').count() + 1;
+    assert!(
+        said.contains(&format!("d.toml:{line}:1: duplicate key `title`")),
+        "{said}"
+    );
+    let place = place_of("d.toml", &config, "querry");
+    assert!(
+        said.contains(&format!("{place}: unknown key `querry`")),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_names_the_line_of_the_bad_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut bytes = GOOD_HEAD.as_bytes().to_vec();
+    // Line 2 is `title = "Checkout failures"`: a Latin-1 é in it.
+    let at = GOOD_HEAD.find("failures").expect("title");
+    bytes.splice(at..at, [b'c', b'a', b'f', 0xE9, b' ']);
+    std::fs::write(dir.path().join("l1.toml"), &bytes).expect("write");
+    let out = warroom(dir.path(), &["check", "--config", "l1.toml"], &[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("l1.toml:2:22: not UTF-8"), "{said}");
+    assert!(said.contains("0xE9"), "{said}");
+    assert!(said.contains("save the config as UTF-8"), "{said}");
+}
+
+#[test]
+fn a_path_that_is_not_a_regular_file_is_named_for_what_it_is() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("conf.d")).expect("mkdir");
+    let out = warroom(dir.path(), &["check", "--config", "conf.d"], &[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("conf.d: is a directory, not a config file"),
+        "{said}"
+    );
+    assert!(!said.contains("not found"), "{said}");
+
+    // A device that never ends is refused without reading it (the test would hang).
+    let out = warroom(dir.path(), &["check", "--config", "/dev/zero"], &[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("/dev/zero: is a character device"), "{said}");
+
+    let out = warroom(dir.path(), &["check", "--config", "absent.toml"], &[]);
+    assert!(
+        text(&out).contains("absent.toml: config file not found"),
+        "{}",
+        text(&out)
+    );
+
+    // A regular file too big to be a config is not read whole.
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "# x\n".repeat(300_000)).expect("write");
+    let out = warroom(dir.path(), &["check", "--config", "big.toml"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("larger than 1024 KiB"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn an_unset_secret_variable_is_a_warning_not_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = format!(
+        "{GOOD_HEAD}{}{LISTS}\n[[source]]\nkind = \"alertmanager\"\nname = \"alerts\"\ntoken_env = \"WARROOM_TEST_ALERT_TOKEN\"\n",
+        PROM.replace(
+            "every = \"15s\"",
+            "every = \"15s\"\nauth = \"bearer\"\nauth_env = \"WARROOM_TEST_PROM_TOKEN\""
+        )
+    );
+    std::fs::write(dir.path().join("s.toml"), &config).expect("write");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_warroom"));
+    cmd.current_dir(dir.path())
+        .args(["check", "--config", "s.toml"])
+        .env_remove("WARROOM_TEST_PROM_TOKEN")
+        .env_remove("WARROOM_TEST_ALERT_TOKEN");
+    let out = cmd.output().expect("run");
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().next(),
+        Some("ok")
+    );
+    for var in ["WARROOM_TEST_PROM_TOKEN", "WARROOM_TEST_ALERT_TOKEN"] {
+        let place = place_of("s.toml", &config, &format!("\"{var}\""));
+        assert!(
+            said.contains(&format!("{place}: warning: ")) && said.contains(var),
+            "{var}: {said}"
+        );
+    }
+
+    // Set: no warning.
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .current_dir(dir.path())
+        .args(["check", "--config", "s.toml"])
+        .env("WARROOM_TEST_PROM_TOKEN", "x")
+        .env("WARROOM_TEST_ALERT_TOKEN", "y")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!text(&out).contains("warning"), "{}", text(&out));
+}
+
+#[test]
+fn a_drill_speed_outside_what_can_be_played_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for speed in ["1e-300", "0.001", "20000.0", "nan", "-1.0"] {
+        let config = format!(
+            "{GOOD_HEAD}{LISTS}\n[[source]]\nkind = \"drill\"\nname = \"drill\"\npath = \"checkout-outage.jsonl\"\nspeed = {speed}\n"
+        );
+        std::fs::write(dir.path().join("sp.toml"), &config).expect("write");
+        let out = warroom(dir.path(), &["check", "--config", "sp.toml"], &[]);
+        let said = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{speed}: {said}");
+        let place = place_of("sp.toml", &config, &format!("{speed}\n"));
+        assert!(
+            said.contains(&format!(
+                "{place}: `speed` {}",
+                speed.trim_end_matches(".0")
+            )) || said.contains(&format!("{place}: `speed`")),
+            "{speed}: {said}"
+        );
+        assert!(said.contains("outside 0.01 to 10000"), "{speed}: {said}");
+    }
+}

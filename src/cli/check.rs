@@ -21,6 +21,9 @@ pub fn run(open: &OpenArgs) -> ExitCode {
         }
     };
     let file = config_name(&config);
+    for w in &config.warnings {
+        eprintln!("{}", warning_text(w));
+    }
     let problems = check_config(&config);
     if problems.is_empty() {
         println!("ok");
@@ -44,6 +47,15 @@ pub fn run(open: &OpenArgs) -> ExitCode {
         }
         ExitCode::from(1)
     }
+}
+
+/// `file:line:col: warning: message` and its help.
+fn warning_text(w: &crate::config::ConfigError) -> String {
+    let mut s = format!("{}:{}:{}: warning: {}", w.file, w.line, w.column, w.message);
+    if let Some(h) = &w.help {
+        s.push_str(&format!("\n  help: {h}"));
+    }
+    s
 }
 
 fn config_name(config: &Config) -> String {
