@@ -461,3 +461,104 @@ fn blank_lines_are_moved_aside_too() {
     );
     assert_eq!(std::fs::read_to_string(&log).ok(), Some(text));
 }
+
+/// A log of a declaration and events with these ids, written line by line as a file on
+/// disk would hold them (ids as they are, even when they do not increase).
+fn write_ids(path: &Path, ids: &[u64]) {
+    let mut text = String::from(
+        "{\"warroom_log\":1,\"incident\":\"ids\",\"created_at\":\"2026-03-06T14:00:00Z\"}\n",
+    );
+    for (i, id) in ids.iter().enumerate() {
+        let mut e = if i == 0 {
+            declared()
+        } else {
+            event(i as u64 + 1)
+        };
+        e.id = *id;
+        text.push_str(&serde_json::to_string(&e).expect("event json"));
+        text.push('\n');
+    }
+    std::fs::write(path, text).expect("write log");
+}
+
+#[test]
+fn a_log_whose_ids_are_used_up_refuses_to_append_instead_of_wrapping_to_zero() {
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    // One id left: the event with id u64::MAX is appended, the one after is refused.
+    let log = dir.path().join("nearly.jsonl");
+    write_ids(&log, &[1, 2, u64::MAX - 1]);
+    let (mut w, _, _) = open(&log);
+    assert_eq!(w.next_id(), u64::MAX);
+    let mut last = event(7);
+    last.id = w.next_id();
+    w.append(std::slice::from_ref(&last))
+        .expect("the last id fits");
+    let mut wrapped = event(8);
+    wrapped.id = w.next_id();
+    let before = std::fs::read(&log).expect("read");
+    match w.append(std::slice::from_ref(&wrapped)) {
+        Err(e @ LogError::IdsExhausted { .. }) => {
+            assert!(e.to_string().contains("ids are used up"), "{e}");
+            assert!(e.to_string().contains("start a new one"), "{e}");
+        }
+        other => panic!("appending past u64::MAX must be refused, got {other:?}"),
+    }
+    assert_eq!(
+        std::fs::read(&log).ok(),
+        Some(before),
+        "nothing was written"
+    );
+    drop(w);
+
+    // Reopened: the room is told at once, not at its first event.
+    match LogWriter::open(&log, |_| {}) {
+        Err(e @ LogError::IdsExhausted { .. }) => {
+            assert!(e.to_string().contains(&u64::MAX.to_string()), "{e}")
+        }
+        Err(e) => panic!("wrong error: {e}"),
+        Ok(_) => panic!("a log whose last id is u64::MAX must not be opened for appending"),
+    }
+    let mut ids = Vec::new();
+    read(&log, |e| ids.push(e.id)).expect("still readable");
+    assert_eq!(ids, vec![1, 2, u64::MAX - 1, u64::MAX]);
+}
+
+#[test]
+fn an_append_with_an_id_that_does_not_increase_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("dup.jsonl");
+    write_log(&log, 5);
+    let (mut w, _, _) = open(&log);
+    let mut dup = event(6);
+    dup.id = 5;
+    match w.append(&[dup]) {
+        Err(e @ LogError::IdOutOfOrder { .. }) => assert!(e.to_string().contains("id 5"), "{e}"),
+        other => panic!("a duplicate id must be refused, got {other:?}"),
+    }
+    assert!(w.append(&[event(6)]).is_ok());
+}
+
+#[test]
+fn log_verify_names_the_lines_of_duplicate_and_decreasing_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("ids.jsonl");
+    // Lines 2..: ids 1, 2, 3, 3 (duplicate, line 5), 0 (a wrap, line 6), 4.
+    write_ids(&log, &[1, 2, 3, 3, 0, 4]);
+    let (code, out) = verify(&log);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("event ids out of order: 2"), "{out}");
+    assert!(
+        out.contains("line 5: id 3 duplicates id 3 of line 4"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 6: id 0 is below id 3 of line 4"),
+        "{out}"
+    );
+    assert!(!out.contains("ok:"), "{out}");
+
+    write_ids(&log, &[1, 2, 3, 4]);
+    let (code, out) = verify(&log);
+    assert_eq!(code, 0, "{out}");
+}

@@ -1,5 +1,6 @@
 //! `warroom log verify LOG`: count events, show the title and time span, list damaged
-//! lines. Exit 0 clean, 1 damaged, 2 unreadable (missing file, not a log). Read-only:
+//! lines and events whose ids do not increase. Exit 0 clean, 1 damaged or ids out of
+//! order, 2 unreadable (missing file, not a log). Read-only:
 //! it neither locks nor repairs (a room may be writing the log right now).
 use std::path::Path;
 use std::process::ExitCode;
@@ -11,7 +12,10 @@ pub fn run(log: &Path) -> ExitCode {
     let (header, recovery) = match crate::log::read(log, |e| incident.apply(&e)) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("warroom log verify: {e}");
+            match super::drill::hint_if_drill(log) {
+                Some(hint) => eprintln!("warroom log verify: {hint}"),
+                None => eprintln!("warroom log verify: {e}"),
+            }
             return ExitCode::from(2);
         }
     };
@@ -34,7 +38,31 @@ pub fn run(log: &Path) -> ExitCode {
             incident.unknown
         );
     }
+    if recovery.id_problem_count > 0 {
+        println!(
+            "event ids out of order: {} (ids must increase; a duplicate or a wrap to 0 breaks references to events)",
+            recovery.id_problem_count
+        );
+        for p in &recovery.id_problems {
+            let what = if p.id == p.previous {
+                "duplicates"
+            } else {
+                "is below"
+            };
+            println!(
+                "  line {}: id {} {what} id {} of line {}",
+                p.line, p.id, p.previous, p.previous_line
+            );
+        }
+        let listed = recovery.id_problems.len() as u64;
+        if recovery.id_problem_count > listed {
+            println!("  ... and {} more", recovery.id_problem_count - listed);
+        }
+    }
     if recovery.damaged.is_empty() {
+        if recovery.id_problem_count > 0 {
+            return ExitCode::from(1);
+        }
         println!("ok: no damaged lines");
         return ExitCode::SUCCESS;
     }

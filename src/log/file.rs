@@ -39,6 +39,21 @@ pub struct Damage {
     pub bytes: usize,
 }
 
+/// An event whose id is not greater than every id before it (a duplicate, or a wrap
+/// past the largest id).
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdProblem {
+    /// 1-based line of the event.
+    pub line: usize,
+    pub id: u64,
+    /// The largest id before it, and its line.
+    pub previous: u64,
+    pub previous_line: usize,
+}
+
+/// Most id problems listed one by one (all are counted).
+pub const MAX_ID_PROBLEMS: usize = 1000;
+
 /// What opening a log found.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Recovery {
@@ -46,6 +61,10 @@ pub struct Recovery {
     pub damaged: Vec<Damage>,
     /// Where damaged bytes were moved (only when opened for writing).
     pub damaged_file: Option<PathBuf>,
+    /// Events whose ids do not increase (the first `MAX_ID_PROBLEMS` of them).
+    pub id_problems: Vec<IdProblem>,
+    /// How many events have ids that do not increase.
+    pub id_problem_count: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +83,15 @@ pub enum LogError {
     NotALog { path: PathBuf, reason: String },
     #[error("{path} already exists")]
     Exists { path: PathBuf },
+    #[error(
+        "{path}: event ids are used up (the last id is {}); nothing more can be appended to this log: start a new one (warroom --new, or --log NEW.jsonl)",
+        u64::MAX
+    )]
+    IdsExhausted { path: PathBuf },
+    #[error(
+        "{path}: refusing to append event id {id}: ids must increase and the last id is {last}"
+    )]
+    IdOutOfOrder { path: PathBuf, id: u64, last: u64 },
 }
 
 /// The single writer of one log (holds its lock until dropped).
@@ -73,7 +101,8 @@ pub struct LogWriter {
     file: File,
     /// Bytes known to be in the log (a failed append is cut back to this).
     len: u64,
-    next_id: u64,
+    /// The largest id in the log (0: none yet).
+    last_id: u64,
     _lock: LogLock,
 }
 
@@ -118,7 +147,7 @@ impl LogWriter {
             path: path.to_path_buf(),
             file,
             len: line.len() as u64,
-            next_id: 1,
+            last_id: 0,
             _lock: lock,
         })
     }
@@ -135,6 +164,11 @@ impl LogWriter {
         };
         let lock = LogLock::acquire(path)?;
         let scanned = scan(path, on_event)?;
+        if scanned.max_id == u64::MAX {
+            return Err(LogError::IdsExhausted {
+                path: path.to_path_buf(),
+            });
+        }
         let damaged_file = repair::repair(path, &scanned)?;
         let mut file = OpenOptions::new().append(true).open(path).map_err(io)?;
         let mut len = scanned.good_end;
@@ -147,13 +181,15 @@ impl LogWriter {
             events: scanned.events,
             damaged: scanned.damaged.into_iter().map(|d| d.damage).collect(),
             damaged_file,
+            id_problems: scanned.id_problems,
+            id_problem_count: scanned.id_problem_count,
         };
         Ok((
             LogWriter {
                 path: path.to_path_buf(),
                 file,
                 len,
-                next_id: scanned.max_id + 1,
+                last_id: scanned.max_id,
                 _lock: lock,
             },
             scanned.header,
@@ -162,11 +198,29 @@ impl LogWriter {
     }
 
     /// Appends events (one write, then fsync). The events count as recorded on `Ok`.
-    /// On error nothing of the batch stays in the log (it is cut back).
+    /// On error nothing of the batch stays in the log (it is cut back). Ids must
+    /// increase: an id not above the last one (a duplicate, or a wrap past `u64::MAX`)
+    /// refuses the whole batch.
     pub fn append(&mut self, events: &[Event]) -> Result<(), LogError> {
         let Some(last) = events.iter().map(|e| e.id).max() else {
             return Ok(());
         };
+        if self.last_id == u64::MAX {
+            return Err(LogError::IdsExhausted {
+                path: self.path.clone(),
+            });
+        }
+        let mut prev = self.last_id;
+        for e in events {
+            if e.id <= prev {
+                return Err(LogError::IdOutOfOrder {
+                    path: self.path.clone(),
+                    id: e.id,
+                    last: prev,
+                });
+            }
+            prev = e.id;
+        }
         let io = |source| LogError::Io {
             path: self.path.clone(),
             source,
@@ -186,13 +240,14 @@ impl LogWriter {
             return Err(io(e));
         }
         self.len += buf.len() as u64;
-        self.next_id = self.next_id.max(last + 1);
+        self.last_id = last;
         Ok(())
     }
 
-    /// The id the next appended event must have.
+    /// The id the next appended event must have. 0 once the ids are used up (the last id
+    /// is `u64::MAX`): `append` refuses it.
     pub fn next_id(&self) -> u64 {
-        self.next_id
+        self.last_id.wrapping_add(1)
     }
 
     pub fn path(&self) -> &Path {
@@ -209,6 +264,8 @@ pub fn read(path: &Path, on_event: impl FnMut(Event)) -> Result<(LogHeader, Reco
             events: scanned.events,
             damaged: scanned.damaged.into_iter().map(|d| d.damage).collect(),
             damaged_file: None,
+            id_problems: scanned.id_problems,
+            id_problem_count: scanned.id_problem_count,
         },
     ))
 }

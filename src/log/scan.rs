@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::sync::mpsc::sync_channel;
 
-use super::file::{Damage, FORMAT_VERSION, LogError, LogHeader};
+use super::file::{Damage, FORMAT_VERSION, IdProblem, LogError, LogHeader, MAX_ID_PROBLEMS};
 use crate::incident::Event;
 
 /// Bytes of lines per chunk handed from the reader thread to the caller.
@@ -33,6 +33,9 @@ pub(crate) struct Scanned {
     pub header_newline: bool,
     pub events: u64,
     pub max_id: u64,
+    /// Events whose id is not above every id before them (the first few), and how many.
+    pub id_problems: Vec<IdProblem>,
+    pub id_problem_count: u64,
     pub damaged: Vec<DamagedLine>,
     /// End offset of the last good line (or of the header).
     pub good_end: u64,
@@ -174,11 +177,15 @@ pub(crate) fn scan(path: &Path, mut on_event: impl FnMut(Event)) -> Result<Scann
         header_newline,
         events: 0,
         max_id: 0,
+        id_problems: Vec::new(),
+        id_problem_count: 0,
         damaged: Vec::new(),
         good_end: header_len,
         len: header_len,
     };
     let mut line_no = 1usize;
+    // Line of the event with the largest id so far (0: none yet).
+    let mut max_line = 0usize;
     let workers = parsers();
 
     std::thread::scope(|s| -> Result<(), LogError> {
@@ -227,7 +234,20 @@ pub(crate) fn scan(path: &Path, mut on_event: impl FnMut(Event)) -> Result<Scann
                 match parsed {
                     Parsed::Good(ev) => {
                         out.events += 1;
-                        out.max_id = out.max_id.max(ev.id);
+                        if max_line > 0 && ev.id <= out.max_id {
+                            out.id_problem_count += 1;
+                            if out.id_problems.len() < MAX_ID_PROBLEMS {
+                                out.id_problems.push(IdProblem {
+                                    line: line_no,
+                                    id: ev.id,
+                                    previous: out.max_id,
+                                    previous_line: max_line,
+                                });
+                            }
+                        } else {
+                            out.max_id = ev.id;
+                            max_line = line_no;
+                        }
                         out.good_end = out.len;
                         on_event(ev);
                     }
