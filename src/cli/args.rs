@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "A terminal war room for incidents: live signals (Prometheus, user reports, status pages, alerts) beside a shared timeline and checklists. With no config it opens the bundled checkout-outage drill."
 )]
 pub struct Cli {
+    /// What to do (default: open the war room)
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
@@ -32,9 +33,12 @@ pub struct OpenArgs {
     /// Incident log to write (default from [incident] log in config); an existing log is continued
     #[arg(long)]
     pub log: Option<PathBuf>,
-    /// Drill speed override (1 = real time)
+    /// Drill speed override (1 = real time, 0.01 to 10000)
     #[arg(long)]
     pub speed: Option<f64>,
+    /// Start a new incident even when the newest log of this config is still open (by default the room continues it)
+    #[arg(long, conflicts_with = "log")]
+    pub new: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -49,6 +53,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Inspect incident logs
     Log {
+        /// What to do with the log
         #[command(subcommand)]
         command: LogCommand,
     },
@@ -66,6 +71,7 @@ pub struct ReplayArgs {
     /// Start at this time: T+mm:ss, HH:MM[:SS] UTC, or an RFC 3339 time
     #[arg(long)]
     pub at: Option<String>,
+    /// Your name on review notes (default: $USER)
     #[arg(long, env = "WARROOM_USER")]
     pub user: Option<String>,
 }
@@ -75,22 +81,32 @@ pub struct ServeArgs {
     /// Address to listen on for SSH (e.g. 0.0.0.0:2222)
     #[arg(long)]
     pub ssh: String,
+    /// Incident log to write (default from [incident] log in config); an existing log is continued
     #[arg(long)]
     pub log: Option<PathBuf>,
+    /// Drill speed override (1 = real time, 0.01 to 10000)
     #[arg(long)]
     pub speed: Option<f64>,
+    /// Start a new incident even when the newest log of this config is still open
+    #[arg(long, conflicts_with = "log")]
+    pub new: bool,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
+    /// Postmortem draft
     Markdown,
+    /// The folded incident and its timeline
     Json,
+    /// The timeline, one row per entry
     Csv,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
+    /// The incident log (JSON Lines)
     pub log: PathBuf,
+    /// markdown: postmortem draft; json: the folded incident; csv: the timeline
     #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
     pub format: ExportFormat,
     /// Include every event in the timeline, not only people's entries and key signal changes
@@ -107,15 +123,20 @@ pub struct CheckArgs {}
 #[derive(Subcommand, Debug, Clone)]
 pub enum LogCommand {
     /// Count events, show the title and time span, report damaged lines (exit 0 clean, 1 damaged, 2 unreadable)
-    Verify { log: PathBuf },
+    Verify {
+        /// The incident log (JSON Lines)
+        log: PathBuf,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct DrillArgs {
     /// A drill file, or the name of a built-in drill (see `drills/`)
     pub scenario: String,
+    /// Time compression (1 = real time, 0.01 to 10000; default: the drill's own)
     #[arg(long)]
     pub speed: Option<f64>,
+    /// Your name in the timeline (default: $USER)
     #[arg(long, env = "WARROOM_USER")]
     pub user: Option<String>,
 }

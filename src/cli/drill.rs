@@ -64,6 +64,38 @@ pub fn find(scenario: &str) -> Result<Found, String> {
     ))
 }
 
+/// When `path` is a drill scenario rather than an incident log: what to say instead of
+/// "not a warroom log" (`warroom drill NAME` plays it).
+pub fn hint_if_drill(path: &Path) -> Option<String> {
+    use std::io::{BufRead, BufReader, Read};
+    let file = std::fs::File::open(path).ok()?;
+    let mut first = Vec::new();
+    // A header line is short; never read more than this of whatever the file is.
+    BufReader::new(file.take(256 * 1024))
+        .read_until(b'\n', &mut first)
+        .ok()?;
+    let header: serde_json::Value = serde_json::from_slice(&first).ok()?;
+    header.get("warroom_drill")?;
+    let name = header
+        .get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or_default();
+    let by_name = !name.is_empty()
+        && find(name).is_ok_and(|f| {
+            crate::sources::drill::builtin(Path::new(&f.config_path)).is_some()
+                || std::path::absolute(path).is_ok_and(|p| p.display().to_string() == f.config_path)
+        });
+    let arg = if by_name {
+        crate::text::line(name)
+    } else {
+        crate::text::line(&path.display().to_string())
+    };
+    Some(format!(
+        "{} is a drill scenario, not an incident log; play it with `warroom drill {arg}`",
+        crate::text::line(&path.display().to_string())
+    ))
+}
+
 fn header_of(text: &str) -> Result<DrillHeader, String> {
     DrillHeader::parse(text.lines().next().unwrap_or_default()).map_err(|e| format!("line 1: {e}"))
 }
@@ -116,8 +148,7 @@ pub fn run(open: &OpenArgs, args: &DrillArgs) -> ExitCode {
         }
     };
     let speed = args.speed.or(open.speed).unwrap_or(found.header.speed);
-    if !(speed.is_finite() && speed > 0.0) {
-        eprintln!("warroom drill: --speed must be a positive number");
+    if !super::speed_ok("drill", Some(speed)) {
         return ExitCode::from(2);
     }
     let base = match open.config.as_deref() {
@@ -156,6 +187,7 @@ pub fn run(open: &OpenArgs, args: &DrillArgs) -> ExitCode {
         user: args.user.clone().or_else(|| open.user.clone()),
         log: Some(log.clone()),
         speed: Some(speed),
+        new: false,
     };
     let code = super::open::run(&room_args);
     if !log.exists() {

@@ -18,7 +18,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         match export_log(&args.log, format(args.format), args.all) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("warroom export: {e}");
+                match super::drill::hint_if_drill(&args.log) {
+                    Some(hint) => eprintln!("warroom export: {hint}"),
+                    None => eprintln!("warroom export: {e}"),
+                }
                 return ExitCode::from(2);
             }
         };

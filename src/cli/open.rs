@@ -35,6 +35,9 @@ pub async fn start_room(
 }
 
 pub fn run(args: &OpenArgs) -> ExitCode {
+    if !super::speed_ok("", args.speed) {
+        return ExitCode::from(2);
+    }
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -57,7 +60,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
     };
     let opts = RoomOptions {
         user: user.clone(),
-        log_path: args.log.clone(),
+        log_path: chosen_log(args.log.as_ref(), args.new, &config),
         speed: args.speed,
     };
     let result = rt.block_on(async {
@@ -84,7 +87,11 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             }
             None => None,
         };
-        let exit = local::run(room.clone(), app_for(&config, &user, &info), &user).await;
+        let mut app = app_for(&config, &user, &info);
+        if let Some(m) = continuing(&room, &info) {
+            app.notify(m, false);
+        }
+        let exit = local::run(room.clone(), app, &user).await;
         if let Some(server) = server {
             server.stop().await;
         }
@@ -108,6 +115,33 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The log the room writes: `--log`, else with `--new` a fresh one from the template,
+/// else `None` (the room continues the open incident of the config, or starts one).
+pub fn chosen_log(log: Option<&PathBuf>, new: bool, config: &Config) -> Option<PathBuf> {
+    match log {
+        Some(l) => Some(l.clone()),
+        None if new => room::new_log_path(config, Utc::now()),
+        None => None,
+    }
+}
+
+/// "continuing the incident opened 14:02 UTC (…)" when the room continued a log.
+pub fn continuing(room: &crate::room::RoomHandle, info: &crate::room::RoomInfo) -> Option<String> {
+    if !info.continued {
+        return None;
+    }
+    let opened = room.read().first_at?;
+    let when = if opened.date_naive() == Utc::now().date_naive() {
+        opened.format("%H:%M UTC").to_string()
+    } else {
+        opened.format("%Y-%m-%d %H:%M UTC").to_string()
+    };
+    Some(format!(
+        "continuing the incident opened {when} ({}); `warroom --new` starts another",
+        crate::text::line(&info.log_path.display().to_string())
+    ))
 }
 
 /// The local view: this terminal's colour depth (`COLORTERM`, `TERM`, `NO_COLOR`), the

@@ -9,7 +9,10 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
     let opened = match Replay::open(&args.log) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("warroom replay: {e}");
+            match super::drill::hint_if_drill(&args.log) {
+                Some(hint) => eprintln!("warroom replay: {hint}"),
+                None => eprintln!("warroom replay: {e}"),
+            }
             return ExitCode::from(2);
         }
     };

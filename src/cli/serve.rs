@@ -6,6 +6,9 @@ use crate::config::Config;
 use crate::term::ssh;
 
 pub fn run(open: &OpenArgs, args: &ServeArgs) -> ExitCode {
+    if !super::speed_ok("serve", args.speed) {
+        return ExitCode::from(2);
+    }
     let config = match Config::load(open.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -31,7 +34,7 @@ async fn serve(config: Config, args: &ServeArgs) -> ExitCode {
     let user = std::env::var("USER").unwrap_or_else(|_| "commander".into());
     let opts = crate::room::RoomOptions {
         user,
-        log_path: args.log.clone(),
+        log_path: super::open::chosen_log(args.log.as_ref(), args.new, &config),
         speed: args.speed,
     };
     let (room, info) = match super::open::start_room(&config, opts).await {
@@ -59,6 +62,9 @@ async fn serve(config: Config, args: &ServeArgs) -> ExitCode {
         addr.port()
     );
     println!("incident log: {}", info.log_path.display());
+    if let Some(m) = super::open::continuing(&room, &info) {
+        println!("{m}");
+    }
     wait_for_stop().await;
     println!("warroom: stopping ({} views open)", server.sessions());
     server.stop().await;
