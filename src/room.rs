@@ -160,8 +160,8 @@ pub enum RoomError {
     },
 }
 
-/// Opens the live room for `config`: continues the log if it exists, else creates it and
-/// seeds it (checklists; the declaration for a live incident, `drill_started` for a drill).
+/// Opens the live room for `config`: continues the log if it exists (without a log path:
+/// the newest open incident the config's template made), else creates it and seeds it (checklists; the declaration for a live incident, `drill_started` for a drill).
 pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, RoomInfo), RoomError> {
     let now = Utc::now();
     let mut drills = Vec::new();
@@ -187,18 +187,19 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
     let first_drill = first_drill.as_ref();
     let title = first_drill.map_or(config.incident.title.clone(), |h| h.title.clone());
 
-    let (path, from_template) = match &opts.log_path {
-        Some(p) => (p.clone(), false),
-        None => (
-            log_path_from_template(&config.incident.log, &title, now),
-            true,
-        ),
-    };
-    // A drill is a fresh practice each time: never continue a templated drill log.
-    let path = if from_template && first_drill.is_some() {
-        first_free(&path)
-    } else {
-        path
+    let path = match &opts.log_path {
+        Some(p) => p.clone(),
+        None => {
+            let fresh = log_path_from_template(&config.incident.log, &title, now);
+            if first_drill.is_some() {
+                // A drill is a fresh practice each time: never continue a templated drill log.
+                first_free(&fresh)
+            } else {
+                // After a crash or a quit, the same command continues the open incident.
+                crate::log::find::newest_open(&config.incident.log, &slug(&title))
+                    .map_or_else(|| first_free(&fresh), |l| l.path)
+            }
+        }
     };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|source| RoomError::Io {
@@ -212,7 +213,7 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
     let incident_id;
     let writer = if continued {
         let mut drill_start = None;
-        let (w, header, recovery) = LogWriter::open(&path, |e: Event| {
+        let (mut w, header, recovery) = LogWriter::open(&path, |e: Event| {
             if let EventKind::DrillStarted { speed, .. } = &e.kind
                 && drill_start.is_none()
             {
@@ -227,6 +228,24 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                 moved_to = ?recovery.damaged_file,
                 "damaged lines in the log were set aside"
             );
+            // Shown in the room too: the people should know part of the record moved.
+            let e = Draft::new(
+                now,
+                Actor::System,
+                EventKind::LogRepaired {
+                    lines: recovery.damaged.len() as u64,
+                    moved_to: recovery
+                        .damaged_file
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                },
+            )
+            .into_event(w.next_id());
+            match w.append(std::slice::from_ref(&e)) {
+                Ok(()) => incident.apply(&e),
+                Err(err) => tracing::warn!(error = %err, "the repair could not be recorded"),
+            }
         }
         // Continue the drill on its recorded clock (and speed, unless overridden).
         if let Some((at, speed)) = drill_start {
@@ -308,6 +327,22 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
         ),
         info,
     ))
+}
+
+/// The log `--new` starts: the config's template made fresh (`-2`, `-3`, ... when that
+/// name is taken). `None` for a drill config: a drill starts a fresh log anyway.
+pub fn new_log_path(config: &Config, now: DateTime<Utc>) -> Option<PathBuf> {
+    let drill = config
+        .sources
+        .iter()
+        .any(|s| matches!(s.kind, SourceKind::Drill(_)));
+    (!drill).then(|| {
+        first_free(&log_path_from_template(
+            &config.incident.log,
+            &config.incident.title,
+            now,
+        ))
+    })
 }
 
 /// Expands `{date}`, `{time}` and `{slug}` (of `title`) in a log path template.

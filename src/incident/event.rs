@@ -353,6 +353,12 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         severity: Option<Severity>,
     },
+    /// A room opening this log found `lines` damaged lines and moved them to `moved_to`.
+    LogRepaired {
+        lines: u64,
+        #[serde(default)]
+        moved_to: String,
+    },
     /// A kind this version does not know (from a newer warroom). Kept as raw JSON.
     #[serde(skip)]
     Unknown {
@@ -383,6 +389,7 @@ pub const KNOWN_KINDS: &[&str] = &[
     "left",
     "impact_started",
     "drill_started",
+    "log_repaired",
 ];
 
 impl EventKind {
@@ -409,6 +416,7 @@ impl EventKind {
             EventKind::Left { .. } => "left",
             EventKind::ImpactStarted { .. } => "impact_started",
             EventKind::DrillStarted { .. } => "drill_started",
+            EventKind::LogRepaired { .. } => "log_repaired",
             EventKind::Unknown { kind, .. } => kind,
         }
     }

@@ -764,6 +764,17 @@ impl Incident {
                     format!("Drill started: {scenario} at {speed}x"),
                 );
             }
+            EventKind::LogRepaired { lines, moved_to } => {
+                let file = std::path::Path::new(moved_to)
+                    .file_name()
+                    .map_or(moved_to.clone(), |f| f.to_string_lossy().into_owned());
+                let s = if *lines == 1 { "" } else { "s" };
+                self.entry(
+                    e,
+                    EntryKind::Source,
+                    format!("{lines} damaged line{s} set aside in {file}"),
+                );
+            }
             EventKind::Unknown { kind, .. } => {
                 self.unknown += 1;
                 self.entry(
