@@ -665,14 +665,18 @@ fn read_raw(cx: &mut Ctx) -> Option<RawConfig> {
     if syntax {
         return None;
     }
-    while cx.errors.len() < MAX_PROBLEMS {
+    // Each round removes one key, so this ends; the bound keeps a file of garbage short.
+    for _ in 0..MAX_PROBLEMS {
         let e = match RawConfig::deserialize(toml::de::Deserializer::from(doc.clone())) {
             Ok(raw) => return Some(raw),
             Err(e) => e,
         };
-        let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_string();
-        let Some(removed) = remove_at(doc.get_mut(), span.start, "") else {
+        let removed = e
+            .span()
+            .and_then(|span| remove_at(doc.get_mut(), span.start, "").map(|r| (span, r)));
+        let Some((span, removed)) = removed else {
+            let span = e.span().unwrap_or(0..0);
             let help = toml_help(&msg);
             cx.err(span, msg, help);
             return None;
@@ -1399,6 +1403,61 @@ mod tests {
     fn line_col_counts_from_one() {
         assert_eq!(line_col("a\nbc\nd", 3), (2, 2));
         assert_eq!(line_col("abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn mangled_configs_give_errors_never_a_panic() {
+        // Cut, duplicated and retyped pieces of the shipped config: each parse ends with a
+        // config or errors that all point into the text.
+        let base = EMBEDDED_CONFIG;
+        let lines: Vec<&str> = base.lines().collect();
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let swaps = [
+            "[1, 2]",
+            "\"x\"",
+            "3",
+            "{ a = 1 }",
+            "true",
+            "\"15s\"",
+            "[[source]]",
+        ];
+        for _ in 0..150 {
+            let mut text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            for _ in 0..4 {
+                let i = next(text.len());
+                match next(4) {
+                    0 => {
+                        text[i] = format!(
+                            "{} = {}",
+                            ["titel", "evrey", "kind", "speed"][next(4)],
+                            swaps[next(swaps.len())]
+                        )
+                    }
+                    1 => {
+                        let l = text[i].clone();
+                        text.insert(i, l);
+                    }
+                    2 => {
+                        if let Some((k, _)) = text[i].clone().split_once(" = ") {
+                            text[i] = format!("{k} = {}", swaps[next(swaps.len())]);
+                        }
+                    }
+                    _ => text[i] = String::new(),
+                }
+            }
+            let text = text.join("\n");
+            if let Err(e) = Config::parse(&text, "m.toml", None, PathBuf::from(".")) {
+                let lines = text.lines().count() + 1;
+                assert!(!e.0.is_empty());
+                assert!(e.0.iter().all(|p| p.line >= 1 && p.line <= lines), "{e}");
+            }
+        }
     }
 
     #[test]
