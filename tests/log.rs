@@ -562,3 +562,27 @@ fn log_verify_names_the_lines_of_duplicate_and_decreasing_ids() {
     let (code, out) = verify(&log);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn a_room_on_a_log_whose_ids_are_used_up_stops_with_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[incident]\ntitle = \"Payments failing\"\n",
+    )
+    .expect("config");
+    let log = dir.path().join("full.jsonl");
+    write_ids(&log, &[1, 2, u64::MAX]);
+    let before = std::fs::read(&log).expect("read");
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .current_dir(dir.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .args(["serve", "--ssh", "127.0.0.1:0", "--log"])
+        .arg(&log)
+        .output()
+        .expect("run warroom");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("event ids are used up"), "{said}");
+    assert_eq!(std::fs::read(&log).ok(), Some(before), "nothing appended");
+}
