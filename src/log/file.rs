@@ -73,6 +73,8 @@ pub struct LogWriter {
     file: File,
     /// Bytes known to be in the log (a failed append is cut back to this).
     len: u64,
+    /// A failed append could not be cut back: cut it before the next one.
+    torn: bool,
     next_id: u64,
     _lock: LogLock,
 }
@@ -118,6 +120,7 @@ impl LogWriter {
             path: path.to_path_buf(),
             file,
             len: line.len() as u64,
+            torn: false,
             next_id: 1,
             _lock: lock,
         })
@@ -153,6 +156,7 @@ impl LogWriter {
                 path: path.to_path_buf(),
                 file,
                 len,
+                torn: false,
                 next_id: scanned.max_id + 1,
                 _lock: lock,
             },
@@ -162,7 +166,8 @@ impl LogWriter {
     }
 
     /// Appends events (one write, then fsync). The events count as recorded on `Ok`.
-    /// On error nothing of the batch stays in the log (it is cut back).
+    /// On error nothing of the batch stays in the log (it is cut back to the last good
+    /// length, e.g. after a disk full mid-line); the same events can be appended again.
     pub fn append(&mut self, events: &[Event]) -> Result<(), LogError> {
         let Some(last) = events.iter().map(|e| e.id).max() else {
             return Ok(());
@@ -176,13 +181,19 @@ impl LogWriter {
             serde_json::to_writer(&mut buf, e).map_err(|e| io(e.into()))?;
             buf.push(b'\n');
         }
+        if self.torn {
+            // The last failed append is still in the file: it must go before anything
+            // else is written after it.
+            self.file.set_len(self.len).map_err(io)?;
+            self.torn = false;
+        }
         let written = self
             .file
             .write_all(&buf)
             .and_then(|()| self.file.sync_data());
         if let Err(e) = written {
             // Leave no half batch behind: the next append must start on a line of its own.
-            let _ = self.file.set_len(self.len);
+            self.torn = self.file.set_len(self.len).is_err();
             return Err(io(e));
         }
         self.len += buf.len() as u64;
