@@ -542,3 +542,45 @@ fn a_panic_goes_to_the_diagnostic_log_not_the_terminal() {
         "the backtrace is logged:\n{diag_text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopping_on_a_full_disk_says_what_was_not_recorded() {
+    let Some(disk) = Tmpfs::mount("stopping_on_a_full_disk_says_what_was_not_recorded", "200k")
+    else {
+        return;
+    };
+    let log = disk.path.join("pay.jsonl");
+    prepared_log(&log);
+    disk.fill();
+    let cfg_dir = tempfile::tempdir().expect("tempdir");
+    let cfg = Config::parse(LIVE, "test config", None, cfg_dir.path().to_path_buf())
+        .expect("valid config");
+    let (room, info) = room::open(
+        &cfg,
+        RoomOptions {
+            user: "ana".into(),
+            log_path: Some(log.clone()),
+            speed: None,
+        },
+    )
+    .await
+    .expect("room opens on a full disk");
+    assert!(info.continued);
+    let receipt = room
+        .record(Draft::new(
+            Utc::now(),
+            Actor::person("ana"),
+            EventKind::Note {
+                text: "typed as the disk filled".into(),
+            },
+        ))
+        .await
+        .expect("open");
+    room.shutdown().await;
+    // Never acknowledged, and the room says so after it stopped.
+    assert!(receipt.await.is_err(), "not acknowledged");
+    let h = room.health();
+    assert_eq!(h.waiting_actions, 1, "{h:?}");
+    assert_eq!(h.log_error.as_deref(), Some("No space left on device"));
+    assert!(note_texts(&read_log(&log), "typed").is_empty());
+}

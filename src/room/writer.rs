@@ -119,7 +119,7 @@ impl Failure {
                 source: LOG_SOURCE.to_string(),
                 ok: false,
                 error: Some(format!(
-                    "cannot write: {}; {} actions and {sources} source events held until it could{dropped}",
+                    "{}; {} actions and {sources} source events were held until it could be written{dropped}",
                     self.reason,
                     held.actions()
                 )),
