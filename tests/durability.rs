@@ -584,3 +584,37 @@ async fn stopping_on_a_full_disk_says_what_was_not_recorded() {
     assert_eq!(h.log_error.as_deref(), Some("No space left on device"));
     assert!(note_texts(&read_log(&log), "typed").is_empty());
 }
+
+#[test]
+fn a_write_cut_short_by_a_full_disk_leaves_no_partial_line() {
+    let Some(disk) = Tmpfs::mount(
+        "a_write_cut_short_by_a_full_disk_leaves_no_partial_line",
+        "200k",
+    ) else {
+        return;
+    };
+    let log = disk.path.join("pay.jsonl");
+    let mut w = LogWriter::create(&log, "pay").expect("create the log");
+    let note = |id: u64, text: String| {
+        Draft::new(Utc::now(), Actor::person("ana"), EventKind::Note { text }).into_event(id)
+    };
+    w.append(&[note(1, "first".into())]).expect("append");
+    let before = std::fs::read(&log).expect("log");
+    assert_ne!(before.len() as u64 % PAGE, 0, "room left in the last page");
+    let filler = disk.fill();
+    // Bigger than what is left of the last page: the write stops part way.
+    let big = vec![note(2, "x".repeat(3 * PAGE as usize))];
+    let err = w.append(&big).expect_err("the disk is full");
+    assert!(err.to_string().contains("No space left on device"), "{err}");
+    assert_eq!(
+        std::fs::read(&log).expect("log"),
+        before,
+        "cut back to the last good line"
+    );
+    assert_eq!(verify(&log).0, 0, "{}", verify(&log).1);
+    std::fs::remove_file(&filler).expect("free the disk");
+    w.append(&big).expect("the same events, once there is room");
+    drop(w);
+    let events = read_log(&log);
+    assert_eq!(events.iter().map(|e| e.id).collect::<Vec<_>>(), [1, 2]);
+}
