@@ -1,17 +1,24 @@
 //! The live room: single writer of the log, holds the folded state, tells every view
 //! when it changed.
 //!
-//! Sources and views send [`Draft`]s over one mpsc channel. The room task takes every
-//! pending draft as one batch, gives them ids, appends them to the log (one write, one
-//! fsync) and only then folds them and bumps the watch version: an event counts once it
-//! is recorded. A failed append never panics: it is logged and shown as a problem of the
-//! `incident log` source.
+//! Sources send [`Draft`]s over one mpsc channel, views and people over another
+//! ([`RoomHandle::record`], which gives a [`Receipt`]). The room task (`room/writer.rs`)
+//! gives them ids, appends them to the log (one write, one fsync per batch) and only then
+//! folds them, answers the receipts and bumps the watch version: an event counts, and is
+//! acknowledged, once it is recorded. A log that cannot be written never panics nor drops
+//! a person's action: drafts are held and retried, and [`RoomHandle::health`] says so.
 
+mod held;
+mod writer;
+
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::task::{Context, Poll};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{Notify, mpsc, oneshot, watch};
 
 use crate::config::{Config, SourceKind};
 use crate::incident::{Actor, Draft, Event, EventKind, Incident};
@@ -21,15 +28,14 @@ use crate::sources::drill::{self, Drill};
 /// The name under which problems of the log itself are shown (sources pane, timeline).
 pub const LOG_SOURCE: &str = "incident log";
 
-/// Most drafts folded as one batch (one write, one fsync).
-const MAX_BATCH: usize = 1024;
-
 /// A handle on a running room, cheap to clone: one per view and per source.
 #[derive(Clone)]
 pub struct RoomHandle {
     incident: Arc<RwLock<Incident>>,
     version: watch::Receiver<u64>,
     tx: mpsc::Sender<Draft>,
+    people: mpsc::Sender<Submission>,
+    health: watch::Receiver<RoomHealth>,
     stop: Arc<Notify>,
     done: watch::Receiver<bool>,
     /// The log this room writes (none for an in-memory room).
@@ -64,21 +70,99 @@ impl RoomHandle {
 #[error("the room has closed")]
 pub struct RoomClosed;
 
+/// A draft sent by a person (or anyone who waits for it to be recorded).
+#[derive(Debug)]
+struct Submission {
+    draft: Draft,
+    ack: Option<oneshot::Sender<u64>>,
+}
+
+/// The answer to [`RoomHandle::record`]: await it (or [`Receipt::check`] it) for the
+/// event's id once the event is on disk. `Err` means the room closed before it could
+/// record it.
+#[derive(Debug)]
+pub struct Receipt(oneshot::Receiver<u64>);
+
+impl Receipt {
+    /// `None` while the event is not yet recorded; never waits.
+    pub fn check(&mut self) -> Option<Result<u64, RoomClosed>> {
+        match self.0.try_recv() {
+            Ok(id) => Some(Ok(id)),
+            Err(oneshot::error::TryRecvError::Empty) => None,
+            Err(oneshot::error::TryRecvError::Closed) => Some(Err(RoomClosed)),
+        }
+    }
+}
+
+impl Future for Receipt {
+    type Output = Result<u64, RoomClosed>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| r.map_err(|_| RoomClosed))
+    }
+}
+
+/// Whether the room can record, as the header shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RoomHealth {
+    /// Why the log cannot be written now ("No space left on device"); `None` when it can.
+    pub log_error: Option<String>,
+    /// People's actions held until the log takes them.
+    pub waiting_actions: usize,
+    /// Everything held (actions and source events).
+    pub waiting_events: usize,
+    /// Oldest source events dropped to bound what is held.
+    pub dropped: u64,
+}
+
+impl RoomHealth {
+    /// The header's red line: "LOG NOT WRITABLE: 13 actions waiting (No space left on
+    /// device)"; `None` while the log is fine.
+    pub fn problem(&self) -> Option<String> {
+        let e = self.log_error.as_ref()?;
+        let n = self.waiting_actions;
+        let s = if n == 1 { "" } else { "s" };
+        Some(format!(
+            "LOG NOT WRITABLE: {n} action{s} waiting ({})",
+            crate::text::line_max(e, 80)
+        ))
+    }
+}
+
 impl RoomHandle {
     /// The log this room writes, if it writes one.
     pub fn log_path(&self) -> Option<&std::path::Path> {
         self.log_path.as_deref().map(PathBuf::as_path)
     }
 
-    /// Sends an event to be recorded (appended, fsynced, folded).
-    pub async fn record(&self, draft: Draft) -> Result<(), RoomClosed> {
-        self.tx.send(draft).await.map_err(|_| RoomClosed)
+    /// Sends an event to be recorded (appended, fsynced, folded); waits for room in the
+    /// queue. The [`Receipt`] resolves to the event's id once it is on disk.
+    pub async fn record(&self, draft: Draft) -> Result<Receipt, RoomClosed> {
+        let (ack, rx) = oneshot::channel();
+        let s = Submission {
+            draft,
+            ack: Some(ack),
+        };
+        self.people.send(s).await.map_err(|_| RoomClosed)?;
+        Ok(Receipt(rx))
     }
     /// Like `record`, never waits (for views).
-    pub fn try_record(&self, draft: Draft) -> Result<(), RoomClosed> {
-        self.tx.try_send(draft).map_err(|_| RoomClosed)
+    pub fn try_record(&self, draft: Draft) -> Result<Receipt, RoomClosed> {
+        let (ack, rx) = oneshot::channel();
+        let s = Submission {
+            draft,
+            ack: Some(ack),
+        };
+        self.people.try_send(s).map_err(|_| RoomClosed)?;
+        Ok(Receipt(rx))
     }
-    /// Bumped after every recorded batch.
+    /// Whether the log takes writes, and what waits for it (the header's red line).
+    pub fn health(&self) -> RoomHealth {
+        self.health.borrow().clone()
+    }
+    /// Bumped after every recorded batch, and when the log starts or stops failing or the
+    /// number of actions waiting for it changes.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.version.clone()
     }
@@ -303,7 +387,7 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
             .into_iter()
             .map(|d| {
                 let e = d.into_event(id);
-                id += 1;
+                id = id.wrapping_add(1);
                 e
             })
             .collect();
@@ -398,146 +482,36 @@ fn first_free(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-enum Writer {
-    Memory { next_id: u64 },
-    Log(Arc<Mutex<LogWriter>>),
-}
+use writer::Writer;
 
 fn start(incident: Incident, writer: Writer, log_path: Option<Arc<PathBuf>>) -> RoomHandle {
     let incident = Arc::new(RwLock::new(incident));
     let (vtx, vrx) = watch::channel(0u64);
+    let (htx, hrx) = watch::channel(RoomHealth::default());
     let (tx, rx) = mpsc::channel::<Draft>(4096);
+    let (ptx, prx) = mpsc::channel::<Submission>(1024);
     let stop = Arc::new(Notify::new());
     let (done_tx, done_rx) = watch::channel(false);
-    tokio::spawn(run(
+    let task = writer::Room {
         writer,
-        incident.clone(),
-        rx,
-        vtx,
-        stop.clone(),
-        done_tx,
-    ));
+        state: incident.clone(),
+        sources: rx,
+        people: prx,
+        version: vtx,
+        health: htx,
+        stop: stop.clone(),
+        done: done_tx,
+    };
+    tokio::spawn(task.run());
     RoomHandle {
         incident,
         version: vrx,
         tx,
+        people: ptx,
+        health: hrx,
         stop,
         done: done_rx,
         log_path,
-    }
-}
-
-/// The room task: the single writer.
-async fn run(
-    mut writer: Writer,
-    state: Arc<RwLock<Incident>>,
-    mut rx: mpsc::Receiver<Draft>,
-    vtx: watch::Sender<u64>,
-    stop: Arc<Notify>,
-    done: watch::Sender<bool>,
-) {
-    let mut version = 0u64;
-    let mut batch = Vec::with_capacity(64);
-    let mut stopping = false;
-    let mut log_failing = false;
-    loop {
-        let n = if stopping {
-            rx.recv_many(&mut batch, MAX_BATCH).await
-        } else {
-            tokio::select! {
-                n = rx.recv_many(&mut batch, MAX_BATCH) => n,
-                _ = stop.notified() => {
-                    // Refuse new drafts, record what is queued, then end.
-                    rx.close();
-                    stopping = true;
-                    continue;
-                }
-            }
-        };
-        if n == 0 {
-            break;
-        }
-        let drafts = std::mem::take(&mut batch);
-        let folded = commit(&mut writer, drafts, &mut log_failing).await;
-        {
-            let mut inc = match state.write() {
-                Ok(g) => g,
-                Err(p) => p.into_inner(),
-            };
-            inc.apply_all(&folded);
-        }
-        version += 1;
-        // No view listening is fine: sources keep the room going.
-        let _ = vtx.send(version);
-    }
-    tracing::info!(version, "room closed");
-    let _ = done.send(true);
-}
-
-/// Gives the drafts ids and records them. Returns what is to be folded: the recorded
-/// events, or (when the log failed) a `source_health` problem that is shown but, since the
-/// log cannot take it, kept in memory with id 0.
-async fn commit(writer: &mut Writer, drafts: Vec<Draft>, log_failing: &mut bool) -> Vec<Event> {
-    match writer {
-        Writer::Memory { next_id } => drafts
-            .into_iter()
-            .map(|d| {
-                let e = d.into_event(*next_id);
-                *next_id += 1;
-                e
-            })
-            .collect(),
-        Writer::Log(w) => {
-            let w = w.clone();
-            let n = drafts.len();
-            let res = tokio::task::spawn_blocking(move || {
-                let mut w = match w.lock() {
-                    Ok(g) => g,
-                    Err(p) => p.into_inner(),
-                };
-                let mut id = w.next_id();
-                let events: Vec<Event> = drafts
-                    .into_iter()
-                    .map(|d| {
-                        let e = d.into_event(id);
-                        id += 1;
-                        e
-                    })
-                    .collect();
-                w.append(&events).map(|()| events)
-            })
-            .await;
-            let err = match res {
-                Ok(Ok(mut events)) => {
-                    if std::mem::take(log_failing) {
-                        tracing::info!("incident log writable again");
-                        events.push(health(true, None));
-                    }
-                    return events;
-                }
-                Ok(Err(e)) => e.to_string(),
-                Err(e) => format!("log writer failed: {e}"),
-            };
-            tracing::error!(error = %err, lost = n, "append to the incident log failed");
-            *log_failing = true;
-            vec![health(
-                false,
-                Some(format!("{err}; {n} events not recorded")),
-            )]
-        }
-    }
-}
-
-fn health(ok: bool, error: Option<String>) -> Event {
-    Event {
-        id: 0,
-        at: Utc::now(),
-        by: Actor::System,
-        kind: EventKind::SourceHealth {
-            source: LOG_SOURCE.to_string(),
-            ok,
-            error,
-        },
     }
 }
 

@@ -385,3 +385,27 @@ async fn a_continued_drill_log_keeps_its_clock_and_speed() {
         .count();
     assert_eq!(starts, 1, "not started twice");
 }
+
+#[tokio::test]
+async fn a_receipt_resolves_to_the_id_once_the_event_is_shown() {
+    let room = RoomHandle::start_in_memory(Incident::new());
+    let id = room
+        .record(note("ana", "first".into()))
+        .await
+        .expect("open")
+        .await
+        .expect("recorded");
+    assert_eq!(id, 1);
+    // Whoever holds the receipt already sees the event.
+    assert!(
+        room.read()
+            .timeline
+            .iter()
+            .any(|e| e.id == id && e.text.contains("first"))
+    );
+    let second = room.try_record(note("bo", "second".into())).expect("open");
+    assert_eq!(second.await.expect("recorded"), 2);
+    assert_eq!(room.health(), room::RoomHealth::default());
+    room.shutdown().await;
+    assert!(room.try_record(note("ana", "too late".into())).is_err());
+}

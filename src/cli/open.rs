@@ -1,4 +1,5 @@
 //! `warroom` (no subcommand): open the war room on the local terminal.
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -41,11 +42,14 @@ pub fn run(args: &OpenArgs) -> ExitCode {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{e}");
+            say(format_args!("{e}"));
             return ExitCode::from(1);
         }
     };
     let log_file = init_tracing();
+    if let Some(f) = &log_file {
+        local::set_diagnostic_log(f.clone());
+    }
     let user = user_name(args.user.as_deref());
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -54,7 +58,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("warroom: cannot start: {e}");
+            say(format_args!("warroom: cannot start: {e}"));
             return ExitCode::from(1);
         }
     };
@@ -96,21 +100,39 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             server.stop().await;
         }
         room.shutdown().await;
-        Ok::<_, anyhow::Error>((exit?, info))
+        Ok::<_, anyhow::Error>((exit?, info, room.health()))
     });
     rt.shutdown_timeout(Duration::from_millis(500));
+    // The terminal may be gone (closed window): nothing here may fail on a write.
     match result {
-        Ok((exit, info)) => {
-            // The first thing printed after leaving: where the record is.
-            println!("incident log: {}", info.log_path.display());
+        Ok((exit, info, health)) => {
             tracing::info!(?exit, "bye");
+            if let Some(e) = &health.log_error {
+                say(format_args!(
+                    "warroom: {} actions could not be written to {} ({e}); they are in {}",
+                    health.waiting_actions,
+                    info.log_path.display(),
+                    log_file
+                        .as_deref()
+                        .map_or("no diagnostic log".into(), |f| f.display().to_string())
+                ));
+                return ExitCode::from(1);
+            }
+            if exit != local::Exit::Hangup {
+                // The first thing printed after leaving: where the record is.
+                let _ = writeln!(
+                    std::io::stdout(),
+                    "incident log: {}",
+                    info.log_path.display()
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {
             local::restore_terminal();
-            eprintln!("warroom: {e:#}");
+            say(format_args!("warroom: {e:#}"));
             if let Some(f) = log_file {
-                eprintln!("details: {}", f.display());
+                say(format_args!("details: {}", f.display()));
             }
             ExitCode::from(1)
         }
@@ -142,6 +164,11 @@ pub fn continuing(room: &crate::room::RoomHandle, info: &crate::room::RoomInfo) 
         "continuing the incident opened {when} ({}); `warroom --new` starts another",
         crate::text::line(&info.log_path.display().to_string())
     ))
+}
+
+/// One line to stderr; a terminal that is gone is not an error.
+fn say(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The local view: this terminal's colour depth (`COLORTERM`, `TERM`, `NO_COLOR`), the

@@ -103,6 +103,8 @@ pub struct LogWriter {
     len: u64,
     /// The largest id in the log (0: none yet).
     last_id: u64,
+    /// A failed append could not be cut back: cut it before the next one.
+    torn: bool,
     _lock: LogLock,
 }
 
@@ -148,6 +150,7 @@ impl LogWriter {
             file,
             len: line.len() as u64,
             last_id: 0,
+            torn: false,
             _lock: lock,
         })
     }
@@ -190,6 +193,7 @@ impl LogWriter {
                 file,
                 len,
                 last_id: scanned.max_id,
+                torn: false,
                 _lock: lock,
             },
             scanned.header,
@@ -230,13 +234,19 @@ impl LogWriter {
             serde_json::to_writer(&mut buf, e).map_err(|e| io(e.into()))?;
             buf.push(b'\n');
         }
+        if self.torn {
+            // The last failed append is still in the file: it must go before anything
+            // else is written after it.
+            self.file.set_len(self.len).map_err(io)?;
+            self.torn = false;
+        }
         let written = self
             .file
             .write_all(&buf)
             .and_then(|()| self.file.sync_data());
         if let Err(e) = written {
             // Leave no half batch behind: the next append must start on a line of its own.
-            let _ = self.file.set_len(self.len);
+            self.torn = self.file.set_len(self.len).is_err();
             return Err(io(e));
         }
         self.len += buf.len() as u64;

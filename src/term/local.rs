@@ -3,10 +3,16 @@
 //! (coalesced to at most 30 frames per second).
 //!
 //! The terminal is restored by a drop guard and by a panic hook, so a panic anywhere still
-//! leaves the user's shell usable.
+//! leaves the user's shell usable. While the view is up nothing but frames is written to
+//! the terminal: a panic goes to the diagnostic log (see [`install_panic_hook`]).
+//!
+//! A terminal that goes away (its window closed: writes fail with EIO, SIGHUP) is a normal
+//! way to leave: the loop ends with [`Exit::Hangup`], `left` is recorded, nothing panics.
 
 use std::io::{self, Write};
-use std::sync::Once;
+use std::path::PathBuf;
+use std::sync::{Mutex, Once, OnceLock};
+use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use chrono::{Timelike, Utc};
@@ -23,6 +29,7 @@ use ratatui::buffer::Cell;
 use ratatui::layout::{Position, Size};
 use tokio::time::Instant;
 
+use super::Recording;
 use crate::incident::{Actor, Draft, EventKind};
 use crate::room::RoomHandle;
 use crate::ui::app::{Action, App};
@@ -48,6 +55,7 @@ impl TerminalGuard {
     pub fn enter() -> io::Result<TerminalGuard> {
         install_panic_hook();
         terminal::enable_raw_mode()?;
+        set_tui_thread(Some(thread::current().id()));
         let guard = TerminalGuard { _private: () };
         execute!(
             io::stdout(),
@@ -63,19 +71,76 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore_terminal();
+        set_tui_thread(None);
     }
 }
 
-/// Restores the terminal before the default panic message is printed, so the message is
-/// readable and the shell usable.
+/// The thread that runs the view while the terminal is in the view's hands.
+static TUI_THREAD: Mutex<Option<ThreadId>> = Mutex::new(None);
+/// warroom's diagnostic log file, where panics go while the view is up.
+static DIAGNOSTIC_LOG: OnceLock<PathBuf> = OnceLock::new();
+
+fn set_tui_thread(id: Option<ThreadId>) {
+    match TUI_THREAD.lock() {
+        Ok(mut g) => *g = id,
+        Err(p) => *p.into_inner() = id,
+    }
+}
+
+fn tui_thread() -> Option<ThreadId> {
+    match TUI_THREAD.lock() {
+        Ok(g) => *g,
+        Err(p) => *p.into_inner(),
+    }
+}
+
+/// Tells the panic hook where the diagnostic log is (set once, at start).
+pub fn set_diagnostic_log(path: PathBuf) {
+    let _ = DIAGNOSTIC_LOG.set(path);
+}
+
+/// While the view owns the terminal, a panic never prints on it: the panic (message,
+/// location, backtrace) goes to the diagnostic log. A panic of the view's own thread then
+/// restores the terminal and prints one line pointing at that log; a panic elsewhere (a
+/// source or session task, which tokio contains) leaves the view running. Without a view
+/// the default hook prints as usual.
 pub fn install_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            let Some(tui) = tui_thread() else {
+                previous(info);
+                return;
+            };
+            let payload = info.payload();
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".to_string());
+            let location = info
+                .location()
+                .map(|l| l.to_string())
+                .unwrap_or_default();
+            let backtrace = std::backtrace::Backtrace::force_capture();
+            tracing::error!(panic = %msg, %location, thread = ?thread::current().name(), %backtrace, "panic");
+            if thread::current().id() != tui {
+                return;
+            }
             restore_terminal();
-            tracing::error!(%info, "panic");
-            previous(info);
+            set_tui_thread(None);
+            match DIAGNOSTIC_LOG.get() {
+                Some(log) => {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "warroom stopped on an internal error: {} (details in {})",
+                        crate::text::line_max(&msg, 200),
+                        log.display()
+                    );
+                }
+                None => previous(info),
+            }
         }));
     });
 }
@@ -100,18 +165,20 @@ pub async fn run(room: RoomHandle, mut app: App, user: &str) -> io::Result<Exit>
     // terminal answers; the screen is cleared on entering instead.
     let mut term = Terminal::new(Quiet::new(CrosstermBackend::new(io::stdout())))?;
     let by = Actor::Person(user.to_string());
-    let record = |kind: EventKind| -> bool {
-        match room.try_record(Draft::new(Utc::now(), by.clone(), kind)) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not record");
-                false
-            }
+    let mut recording = Recording::default();
+    let record = |recording: &mut Recording, app: &mut App, kind: EventKind| {
+        if let Err(e) = recording.send(&room, Draft::new(Utc::now(), by.clone(), kind)) {
+            tracing::warn!(error = %e, "could not record");
+            app.notify("not recorded: the room has closed", true);
         }
     };
-    record(EventKind::Joined {
-        person: user.to_string(),
-    });
+    record(
+        &mut recording,
+        &mut app,
+        EventKind::Joined {
+            person: user.to_string(),
+        },
+    );
 
     let mut input = EventStream::new();
     let mut version = room.subscribe();
@@ -138,7 +205,7 @@ pub async fn run(room: RoomHandle, mut app: App, user: &str) -> io::Result<Exit>
                     for a in actions {
                         match a {
                             Action::Record(kind) => {
-                                record(kind);
+                                record(&mut recording, &mut app, kind);
                             }
                             Action::Quit => quit = true,
                             Action::Export(format) => {
@@ -188,20 +255,30 @@ pub async fn run(room: RoomHandle, mut app: App, user: &str) -> io::Result<Exit>
                 dirty = false;
                 last_frame = Some(Instant::now());
                 frames += 1;
+                recording.settle(&room, &mut app);
                 let now = Utc::now();
                 let inc = room.read();
-                term.draw(|f| {
+                let drawn = term.draw(|f| {
                     let area = f.area();
                     app.draw(f, area, &inc, now);
-                })?;
+                });
+                if let Err(e) = drawn {
+                    // The terminal is gone (EIO): leave as on a hangup.
+                    tracing::info!(error = %e, "terminal write failed");
+                    break Exit::Hangup;
+                }
             }
         }
     };
     tracing::info!(?exit, frames, "leaving the room");
     if exit != Exit::RoomClosed {
-        record(EventKind::Left {
-            person: user.to_string(),
-        });
+        record(
+            &mut recording,
+            &mut app,
+            EventKind::Left {
+                person: user.to_string(),
+            },
+        );
     }
     drop(term);
     drop(guard);
@@ -251,6 +328,9 @@ async fn hangup_signal() {
 /// A backend that does not repeat itself: ratatui hides (or shows) the cursor on every
 /// frame; when it already is, nothing is written. An idle room then sends only the cells
 /// that changed (principle 7: idle means idle).
+///
+/// Showing the cursor never fails: ratatui shows it when the terminal is dropped, and on
+/// a terminal that is gone would print "Failed to show the cursor" to it.
 pub struct Quiet<B> {
     inner: B,
     cursor_hidden: Option<bool>,
@@ -286,7 +366,10 @@ impl<B: Backend> Backend for Quiet<B> {
     }
     fn show_cursor(&mut self) -> Result<(), Self::Error> {
         if self.cursor_hidden != Some(false) {
-            self.inner.show_cursor()?;
+            if self.inner.show_cursor().is_err() {
+                // The terminal is gone; `restore_terminal` shows it where it still exists.
+                tracing::debug!("could not show the cursor");
+            }
             self.cursor_hidden = Some(false);
         }
         Ok(())

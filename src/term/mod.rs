@@ -2,3 +2,51 @@
 pub mod local;
 pub mod replay;
 pub mod ssh;
+
+use std::collections::VecDeque;
+
+use crate::incident::Draft;
+use crate::room::{Receipt, RoomClosed, RoomHandle};
+use crate::ui::app::App;
+
+/// The actions one view sent that the room has not yet put on disk. The view says "not
+/// yet recorded: …" until [`Recording::settle`] sees the room's receipts, then
+/// "recorded: …"; it also carries the room's health to the header's red line.
+#[derive(Debug, Default)]
+pub struct Recording {
+    waiting: VecDeque<Receipt>,
+}
+
+impl Recording {
+    /// Sends a person's action to the room without waiting.
+    pub fn send(&mut self, room: &RoomHandle, draft: Draft) -> Result<(), RoomClosed> {
+        let receipt = room.try_record(draft)?;
+        self.waiting.push_back(receipt);
+        Ok(())
+    }
+
+    /// Takes the room's answers (after each version change, before drawing).
+    pub fn settle(&mut self, room: &RoomHandle, app: &mut App) {
+        while let Some(r) = self.waiting.front_mut() {
+            match r.check() {
+                None => break,
+                Some(Ok(_)) => {
+                    self.waiting.pop_front();
+                }
+                Some(Err(RoomClosed)) => {
+                    self.waiting.pop_front();
+                    app.notify("not recorded: the room has closed", true);
+                }
+            }
+        }
+        if self.waiting.is_empty() {
+            app.recorded();
+        }
+        app.set_room_problem(room.health().problem());
+    }
+
+    /// Actions sent and not yet recorded.
+    pub fn waiting(&self) -> usize {
+        self.waiting.len()
+    }
+}

@@ -98,6 +98,11 @@ pub enum Input {
 
 const MAX_INPUT: usize = 2_000;
 
+/// Status line of an action sent to the room but not yet on disk; the front-end turns it
+/// into [`RECORDED`] when the room acknowledges it ([`App::recorded`]).
+pub const NOT_YET_RECORDED: &str = "not yet recorded: ";
+pub const RECORDED: &str = "recorded: ";
+
 /// One view of the room (the local terminal or one SSH session).
 pub struct App {
     pub opts: AppOptions,
@@ -121,6 +126,8 @@ pub struct App {
     check_rows: Vec<(u16, usize, usize)>,
     view_gen: u64,
     drawn: Option<(u64, u64, u64, i64, Rect)>,
+    /// The room cannot record (header's red line), from `RoomHealth::problem`.
+    room_problem: Option<String>,
 }
 
 impl App {
@@ -146,6 +153,7 @@ impl App {
             check_rows: Vec::new(),
             view_gen: 0,
             drawn: None,
+            room_problem: None,
         }
     }
 
@@ -242,6 +250,25 @@ impl App {
             self.err(m);
         } else {
             self.info(m);
+        }
+    }
+
+    /// The room acknowledged every action this view sent: "not yet recorded: X" becomes
+    /// "recorded: X".
+    pub fn recorded(&mut self) {
+        if let Some((m, false)) = &self.message
+            && let Some(rest) = m.strip_prefix(NOT_YET_RECORDED)
+        {
+            self.message = Some((format!("{RECORDED}{rest}"), false));
+            self.view_gen += 1;
+        }
+    }
+
+    /// What keeps the room from recording (shown as one red header line), or `None`.
+    pub fn set_room_problem(&mut self, problem: Option<String>) {
+        if self.room_problem != problem {
+            self.room_problem = problem;
+            self.view_gen += 1;
         }
     }
 
@@ -572,7 +599,7 @@ impl App {
                     self.err(e);
                     return Vec::new();
                 }
-                self.info("note added");
+                self.info(format!("{NOT_YET_RECORDED}note {}", fit(&t, 60)));
                 vec![Action::Record(EventKind::Note { text: t })]
             }
             Input::Filter(b) => {
@@ -602,7 +629,7 @@ impl App {
                         Vec::new()
                     }
                     Ok(Command::Record(kind)) => {
-                        self.info(format!("recorded: :{}", fit(&line, 60)));
+                        self.info(format!("{NOT_YET_RECORDED}:{}", fit(&line, 60)));
                         vec![Action::Record(kind)]
                     }
                     Ok(Command::Theme(name)) => {
@@ -731,6 +758,9 @@ impl App {
             to,
         };
         panes::header::draw(buf, screen.header, &cx);
+        if let Some(p) = &self.room_problem {
+            panes::header::draw_alert(buf, screen.header, p, &t);
+        }
         let window = crate::incident::format_duration(Duration::milliseconds(to - from));
         for (id, r) in screen.panes.clone() {
             let focused = self.focus == id;

@@ -190,6 +190,8 @@ struct View<'a> {
     /// Sent before the first frame.
     preamble: Vec<u8>,
     notice: Option<(String, Instant)>,
+    /// Actions sent and not yet on disk ("not yet recorded" until they are).
+    recording: crate::term::Recording,
 }
 
 impl<'a> View<'a> {
@@ -224,6 +226,7 @@ impl<'a> View<'a> {
             stalled: Some(stall_rx),
             preamble: ENTER.to_vec(),
             notice: None,
+            recording: crate::term::Recording::default(),
         }
     }
 
@@ -345,7 +348,7 @@ impl<'a> View<'a> {
             return;
         }
         let draft = Draft::new(Utc::now(), Actor::person(self.ctx.name.clone()), kind);
-        if self.ctx.shared.room.try_record(draft).is_err() {
+        if self.recording.send(&self.ctx.shared.room, draft).is_err() {
             self.notice = Some((
                 "not recorded: the room is busy or closed; try again".into(),
                 Instant::now() + NOTICE_FOR,
@@ -382,6 +385,7 @@ impl<'a> View<'a> {
             self.notice = None;
         }
         let notice = self.notice.as_ref().map(|(t, _)| t.clone());
+        self.recording.settle(&self.ctx.shared.room, &mut self.app);
         let app = &mut self.app;
         let room = &self.ctx.shared.room;
         let result = {

@@ -167,3 +167,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
         put_line(buf, area, area.x + 1, area.y + 1, &Line::from(s).style(hs));
     }
 }
+
+/// One red line over the header's last row: the room cannot record ("LOG NOT WRITABLE:
+/// 13 actions waiting (No space left on device)").
+pub fn draw_alert(buf: &mut Buffer, area: Rect, problem: &str, t: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let style = t.s(Sem::Sev1);
+    let row = Rect::new(area.x, area.bottom() - 1, area.width, 1);
+    fill(buf, row, style);
+    let text = fit(&format!(" {} ", text::line(problem)), area.width as usize);
+    put(buf, row, row.x, row.y, &text, style);
+}
