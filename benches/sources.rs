@@ -168,10 +168,13 @@ fn sources(base: &str) -> Vec<SourceConfig> {
                 120..160 => SourceKind::Statuspage(StatuspageConfig {
                     url: base.to_string(),
                     auth: None,
+                    role: None,
+                    budget: warroom::sources::budget::DEFAULT_PER_MINUTE,
                 }),
                 160..180 => SourceKind::Feed(FeedConfig {
                     url: format!("{base}/history.atom"),
                     auth: None,
+                    role: None,
                 }),
                 _ => SourceKind::Reports(ReportsConfig {
                     url: format!("{base}/chart"),

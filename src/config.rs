@@ -220,12 +220,18 @@ pub struct StatuspageConfig {
     /// Page root, e.g. `https://www.githubstatus.com`; `/api/v2/summary.json` is appended.
     pub url: String,
     pub auth: Option<Auth>,
+    /// `provider` (a third-party page: `provider = true`) or `own`; kept apart in exports.
+    pub role: Option<String>,
+    /// Component changes recorded per minute; more are summarised once a minute.
+    pub budget: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct FeedConfig {
     pub url: String,
     pub auth: Option<Auth>,
+    /// `provider` (a third-party feed: `provider = true`) or `own`.
+    pub role: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -248,6 +254,8 @@ pub struct AlertmanagerConfig {
     pub path: String,
     /// Environment variable holding the bearer token Alertmanager must send.
     pub token_env: Option<String>,
+    /// Largest webhook body accepted, bytes (larger ones get 413).
+    pub max_body: usize,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -338,6 +346,10 @@ struct RawSource {
     path: Option<Spanned<String>>,
     token_env: Option<Spanned<String>>,
     speed: Option<Spanned<f64>>,
+    provider: Option<Spanned<bool>>,
+    role: Option<Spanned<String>>,
+    budget: Option<Spanned<i64>>,
+    max_body: Option<Spanned<i64>>,
 }
 
 /// Keys each kind accepts besides `kind`, `name`, `every`, `timeout`, `max_bytes`.
@@ -355,7 +367,8 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
             "auth",
             "auth_env",
         ],
-        "statuspage" | "feed" => &["url", "auth", "auth_env"],
+        "statuspage" => &["url", "auth", "auth_env", "provider", "role", "budget"],
+        "feed" => &["url", "auth", "auth_env", "provider", "role"],
         "reports" => &[
             "url",
             "query",
@@ -366,14 +379,15 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
             "auth",
             "auth_env",
         ],
-        "alertmanager" => &["listen", "path", "token_env"],
+        "alertmanager" => &["listen", "path", "token_env", "max_body"],
         "drill" => &["path", "speed"],
         _ => &[],
     }
 }
 
 /// Drill speeds that can be played (scenario seconds per wall second).
-pub const SPEEDS: std::ops::RangeInclusive<f64> = 0.01..=10_000.0;
+pub const SPEEDS: std::ops::RangeInclusive<f64> =
+    crate::sources::drill::MIN_SPEED..=crate::sources::drill::MAX_SPEED;
 
 /// Byte offset → 1-based (line, column) in characters.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
@@ -1077,7 +1091,7 @@ fn validate_source(
 
     // Keys that belong to other kinds.
     let allowed = kind_keys(k);
-    let present: [(&str, Option<std::ops::Range<usize>>); 20] = [
+    let present: [(&str, Option<std::ops::Range<usize>>); 24] = [
         ("url", r.url.as_ref().map(|v| v.span())),
         ("query", r.query.as_ref().map(|v| v.span())),
         ("window", r.window.as_ref().map(|v| v.span())),
@@ -1102,6 +1116,10 @@ fn validate_source(
         ("path", r.path.as_ref().map(|v| v.span())),
         ("token_env", r.token_env.as_ref().map(|v| v.span())),
         ("speed", r.speed.as_ref().map(|v| v.span())),
+        ("provider", r.provider.as_ref().map(|v| v.span())),
+        ("role", r.role.as_ref().map(|v| v.span())),
+        ("budget", r.budget.as_ref().map(|v| v.span())),
+        ("max_body", r.max_body.as_ref().map(|v| v.span())),
         ("every", None),
         ("timeout", None),
     ];
@@ -1266,10 +1284,26 @@ fn validate_source(
         "statuspage" => SourceKind::Statuspage(StatuspageConfig {
             url: need_url(cx),
             auth: auth(cx),
+            role: page_role(cx, r),
+            budget: match &r.budget {
+                None => crate::sources::budget::DEFAULT_PER_MINUTE,
+                Some(b) => match u32::try_from(*b.get_ref()) {
+                    Ok(n) if n > 0 => n,
+                    _ => {
+                        cx.err(
+                            b.span(),
+                            format!("`budget` must be from 1 to {}, got {}", u32::MAX, b.get_ref()),
+                            Some("events per minute recorded one by one; more are summarised (default 600)".into()),
+                        );
+                        crate::sources::budget::DEFAULT_PER_MINUTE
+                    }
+                },
+            },
         }),
         "feed" => SourceKind::Feed(FeedConfig {
             url: need_url(cx),
             auth: auth(cx),
+            role: page_role(cx, r),
         }),
         "reports" => {
             let ratio = match &r.ratio {
@@ -1316,6 +1350,20 @@ fn validate_source(
                 listen,
                 path,
                 token_env: str_of(&r.token_env),
+                max_body: match &r.max_body {
+                    None => crate::sources::alertmanager::DEFAULT_MAX_BODY,
+                    Some(n) => match usize::try_from(*n.get_ref()) {
+                        Ok(b) if b > 0 => b,
+                        _ => {
+                            cx.err(
+                                n.span(),
+                                "`max_body` must be a positive number of bytes",
+                                Some("the default is 16777216 (16 MiB)".into()),
+                            );
+                            crate::sources::alertmanager::DEFAULT_MAX_BODY
+                        }
+                    },
+                },
             })
         }
         "drill" => {
@@ -1393,6 +1441,38 @@ fn validate_source(
         line,
         kind,
     })
+}
+
+/// A status page's or feed's role: `provider = true` or `role = "provider" | "own"`.
+fn page_role(cx: &mut Ctx, r: &RawSource) -> Option<String> {
+    let role = match &r.role {
+        None => None,
+        Some(v) => {
+            match v.get_ref().as_str() {
+                "provider" | "own" => Some(v.get_ref().clone()),
+                other => {
+                    cx.err(
+                    v.span(),
+                    format!("unknown role {other:?}"),
+                    Some("use role = \"provider\" (a third-party page) or \"own\" (our public page)".into()),
+                );
+                    None
+                }
+            }
+        }
+    };
+    match (&r.provider, role) {
+        (Some(p), Some(role)) if *p.get_ref() != (role == "provider") => {
+            cx.err(
+                p.span(),
+                format!("`provider = {}` contradicts role = {role:?}", p.get_ref()),
+                Some("keep one of the two".into()),
+            );
+            Some(role)
+        }
+        (Some(p), None) => p.get_ref().then(|| "provider".to_string()),
+        (_, role) => role,
+    }
 }
 
 #[cfg(test)]

@@ -154,7 +154,8 @@ fn html_to_text(s: &str) -> String {
         return s.to_string();
     }
     // Never wrap: the screen wraps for itself.
-    match html2text::config::plain()
+    // No decoration: `<strong>` is not `**`, a link is its text, not a `[1]` footnote.
+    match html2text::config::plain_no_decorate()
         .no_link_wrapping()
         .string_from_read(s.as_bytes(), 10_000)
     {

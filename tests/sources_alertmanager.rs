@@ -27,6 +27,7 @@ async fn receiver(
         listen: addr,
         path: "/alertmanager".into(),
         token_env: Some("HOME".into()),
+        max_body: warroom::sources::alertmanager::DEFAULT_MAX_BODY,
     };
     let (tx, rx) = mpsc::channel(256);
     let known = known.clone();
@@ -90,9 +91,12 @@ async fn receiver_checks_token_size_and_payload_and_ignores_repeats() {
     assert_eq!(inc.firing().len(), 3);
     assert!(inc.firing().iter().all(|a| a.name == "主机CPU使用率"));
 
-    // Over the 1 MB cap: 413, nothing recorded.
+    // Over the cap (max_body, 16 MiB by default): 413, nothing recorded.
     let mut big = b"{\"alerts\":[],\"pad\":\"".to_vec();
-    big.extend(std::iter::repeat_n(b'x', 2 * 1024 * 1024));
+    big.extend(std::iter::repeat_n(
+        b'x',
+        warroom::sources::alertmanager::DEFAULT_MAX_BODY,
+    ));
     big.extend(b"\"}");
     assert_eq!(post(&url, Some(&token()), big).await, 413);
     // Not a webhook: 400.
@@ -245,6 +249,7 @@ async fn a_taken_port_is_a_source_error_and_the_receiver_starts_once_free() {
             listen: addr,
             path: "/hook".into(),
             token_env: None,
+            max_body: warroom::sources::alertmanager::DEFAULT_MAX_BODY,
         }),
     };
     let (tx, mut rx) = mpsc::channel(64);

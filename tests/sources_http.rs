@@ -178,6 +178,8 @@ async fn bearer_token_from_environment_and_never_in_errors() {
         SourceKind::Statuspage(StatuspageConfig {
             url: server.url(),
             auth: Some(Auth::Bearer { env: env.into() }),
+            role: None,
+            budget: sources::budget::DEFAULT_PER_MINUTE,
         })
     };
     let (tx, mut rx) = mpsc::channel(64);
@@ -275,6 +277,8 @@ async fn status_page_changes_become_events_once_even_after_restart() {
         SourceKind::Statuspage(StatuspageConfig {
             url: server.url(),
             auth: None,
+            role: None,
+            budget: sources::budget::DEFAULT_PER_MINUTE,
         }),
     );
     let (tx, mut rx) = mpsc::channel(256);
@@ -420,6 +424,7 @@ async fn feed_new_entry_once_and_no_duplicates_after_restart() {
         SourceKind::Feed(FeedConfig {
             url: format!("{}/history.atom", server.url()),
             auth: None,
+            role: None,
         }),
     );
     let (tx, mut rx) = mpsc::channel(256);

@@ -171,9 +171,13 @@ fn statuspage_summary_fixture_components_and_indicator() {
     assert!(ev.iter().any(|k| matches!(k, EventKind::StatusPage { indicator, description, .. } if indicator == "none" && description == "All Systems Operational")));
     // Same summary again: nothing is news.
     assert!(st.apply_summary(&s).is_empty());
-    // All operational: nothing in the timeline, but the page lists them.
+    // All operational: one line in the timeline saying so, and the page lists them.
     let inc = fold(&drafts("GitHub", ev));
-    assert!(inc.timeline.is_empty(), "{:?}", inc.timeline);
+    let texts: Vec<&str> = inc.timeline.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        vec!["[GitHub] All Systems Operational, no open incidents"]
+    );
     assert_eq!(inc.pages[0].components.len(), 8);
 }
 
@@ -190,7 +194,9 @@ fn statuspage_status_and_components_fixtures() {
         .expect("status.json parses as a summary");
     let mut st = statuspage::PageState::new("GitHub");
     let ev = st.apply_summary(&s);
-    assert_eq!(ev.len(), 1);
+    // The first poll: opening summary, the page status, the closing summary.
+    assert_eq!(ev.len(), 3, "{ev:?}");
+    assert!(matches!(&ev[1], EventKind::StatusPage { .. }));
     let s = statuspage::parse_summary(&fixture("statuspage/components.json"), "application/json")
         .expect("components.json parses");
     let ev = st.apply_summary(&s);
@@ -212,7 +218,11 @@ fn statuspage_incidents_fixture_every_update_once_oldest_first() {
         ..Default::default()
     };
     let mut st = statuspage::PageState::new("GitHub");
-    let ev = st.apply_summary(&summary);
+    let ev: Vec<EventKind> = st
+        .apply_summary(&summary)
+        .into_iter()
+        .filter(|k| !matches!(k, EventKind::StatusSummary { .. }))
+        .collect();
     assert_eq!(ev.len(), total);
     let mut ids = std::collections::HashSet::new();
     let mut last_posted = BTreeMap::new();
@@ -332,7 +342,16 @@ fn atom_fixture_first_poll_sends_newest_five_then_only_news() {
         Some(Utc.with_ymd_and_hms(2026, 8, 21, 0, 37, 20).unwrap())
     );
     let mut st = feed::FeedState::new("GitHub history");
-    let ev = st.apply(&entries);
+    let all = st.apply(&entries);
+    // Recorded quietly between two summaries; the second is the feed's timeline entry.
+    assert!(matches!(
+        &all[0],
+        EventKind::StatusSummary { opening: true, .. }
+    ));
+    assert!(
+        matches!(all.last(), Some(EventKind::StatusSummary { text, opening: false, .. }) if text == "no open incidents (25 past)")
+    );
+    let ev = all[1..all.len() - 1].to_vec();
     assert_eq!(ev.len(), feed::FIRST_POLL_ENTRIES);
     // Oldest of the five first, so the timeline reads in order.
     let EventKind::StatusIncident {
@@ -347,8 +366,9 @@ fn atom_fixture_first_poll_sends_newest_five_then_only_news() {
     assert_eq!(title, "Incident with Actions");
     assert_eq!(status, "resolved");
     assert!(posted_at.is_some());
-    let inc = fold(&drafts("GitHub history", ev));
+    let inc = fold(&drafts("GitHub history", all));
     assert_eq!(inc.pages[0].incidents.len(), 5);
+    assert_eq!(inc.timeline.len(), 1, "{:?}", inc.timeline);
     assert!(st.apply(&entries).is_empty());
 }
 

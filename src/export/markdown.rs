@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 
 use super::Postmortem;
 use super::postmortem::offset;
-use crate::incident::format_duration;
 
 const TIME: &str = "%Y-%m-%d %H:%M:%S";
 
@@ -257,7 +256,7 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
                 "Longest: **{}** on {} ({}).",
                 cell(&l.title),
                 cell(&l.page),
-                format_duration(chrono::Duration::seconds(l.duration_seconds))
+                cell(&l.lasted)
             )?;
             writeln!(o)?;
         }
@@ -269,13 +268,14 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
         for p in &pm.provider_incidents {
             writeln!(
                 o,
-                "| {} | {} | {} | {} | {} | {} |",
+                "| {}{} | {} | {} | {} | {} | {} |",
                 cell(&p.page),
+                if p.provider { " (third party)" } else { "" },
                 cell(&p.title),
                 cell(&p.status),
                 time(Some(p.first_seen)),
                 time(Some(p.last_update)),
-                format_duration(chrono::Duration::seconds(p.duration_seconds))
+                cell(&p.lasted)
             )?;
         }
         writeln!(o)?;
@@ -283,12 +283,13 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
 
     writeln!(o, "## Public status updates")?;
     writeln!(o)?;
-    if pm.status_updates.is_empty() {
+    let (third, public): (Vec<_>, Vec<_>) = pm.status_updates.iter().partition(|u| u.provider);
+    if public.is_empty() {
         writeln!(o, "No status-page updates were recorded.")?;
     } else {
         writeln!(o, "| UTC | Page | Incident | Status | Update |")?;
         writeln!(o, "|---|---|---|---|---|")?;
-        for u in &pm.status_updates {
+        for u in &public {
             writeln!(
                 o,
                 "| {} | {} | {} | {} | {} |",
@@ -301,6 +302,24 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
         }
     }
     writeln!(o)?;
+    if !third.is_empty() {
+        writeln!(o, "### Third-party status pages")?;
+        writeln!(o)?;
+        writeln!(o, "| UTC | Page | Incident | Status | Update |")?;
+        writeln!(o, "|---|---|---|---|---|")?;
+        for u in &third {
+            writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                time(Some(u.at)),
+                cell(&u.page),
+                cell(&u.incident),
+                cell(&u.status),
+                cell(&u.body)
+            )?;
+        }
+        writeln!(o)?;
+    }
     writeln!(o, "## Cause, impact and follow-ups")?;
     writeln!(o)?;
     writeln!(o, "_To be written by the team._")?;

@@ -115,7 +115,11 @@ pub struct ProviderIncident {
     pub last_update: DateTime<Utc>,
     /// First seen to resolution (or to the end of the log while open).
     pub duration_seconds: i64,
+    /// How long it lasted, for people: `2h05m`, or `since 2020-04-02` past 48 hours.
+    pub lasted: String,
     pub longest: bool,
+    /// A third-party page (`provider = true`), not our own.
+    pub provider: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -125,6 +129,8 @@ pub struct StatusUpdate {
     pub status: String,
     pub body: String,
     pub at: DateTime<Utc>,
+    /// From a third-party page (`provider = true`), not our own public updates.
+    pub provider: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -342,35 +348,45 @@ impl Postmortem {
             .collect();
 
         let end = inc.last_at;
+        // A page's history (incidents closed before the log began) is not this incident's.
+        let relevant = move |i: &crate::incident::state::PageIncident| {
+            i.is_open()
+                || start.is_none_or(|s| i.updated >= s - Duration::seconds(HISTORY_GRACE_SECS))
+        };
         let mut provider_incidents: Vec<ProviderIncident> = inc
             .pages
             .iter()
             .flat_map(|p| {
-                p.incidents.iter().map(move |i| {
-                    let until = if i.is_open() {
-                        end.unwrap_or(i.updated).max(i.updated)
-                    } else {
-                        i.updated
-                    };
-                    let began = i
-                        .updates
-                        .iter()
-                        .map(|u| u.at)
-                        .min()
-                        .unwrap_or(i.first_seen)
-                        .min(i.first_seen);
-                    ProviderIncident {
-                        page: text::line(&p.name),
-                        id: text::line(&i.id),
-                        title: text::line(&i.title),
-                        status: text::line(&i.status),
-                        impact: i.impact.as_deref().map(text::line),
-                        first_seen: began,
-                        last_update: i.updated,
-                        duration_seconds: (until - began).num_seconds().max(0),
-                        longest: false,
-                    }
-                })
+                p.incidents
+                    .iter()
+                    .filter(move |i| relevant(i))
+                    .map(move |i| {
+                        let until = if i.is_open() {
+                            end.unwrap_or(i.updated).max(i.updated)
+                        } else {
+                            i.updated
+                        };
+                        let began = i
+                            .updates
+                            .iter()
+                            .map(|u| u.at)
+                            .min()
+                            .unwrap_or(i.first_seen)
+                            .min(i.first_seen);
+                        ProviderIncident {
+                            page: text::line(&p.name),
+                            id: text::line(&i.id),
+                            title: text::line(&i.title),
+                            status: text::line(&i.status),
+                            impact: i.impact.as_deref().map(text::line),
+                            first_seen: began,
+                            last_update: i.updated,
+                            duration_seconds: (until - began).num_seconds().max(0),
+                            lasted: lasted(began, until),
+                            longest: false,
+                            provider: p.is_provider(),
+                        }
+                    })
             })
             .collect();
         if let Some(max) = provider_incidents.iter().map(|p| p.duration_seconds).max()
@@ -385,15 +401,19 @@ impl Postmortem {
             .pages
             .iter()
             .flat_map(|p| {
-                p.incidents.iter().flat_map(move |i| {
-                    i.updates.iter().map(move |u| StatusUpdate {
-                        page: text::line(&p.name),
-                        incident: text::line(&i.title),
-                        status: text::line(&u.status),
-                        body: text::line(&u.body),
-                        at: u.at,
+                p.incidents
+                    .iter()
+                    .filter(move |i| relevant(i))
+                    .flat_map(move |i| {
+                        i.updates.iter().map(move |u| StatusUpdate {
+                            page: text::line(&p.name),
+                            incident: text::line(&i.title),
+                            status: text::line(&u.status),
+                            body: text::line(&u.body),
+                            at: u.at,
+                            provider: p.is_provider(),
+                        })
                     })
-                })
             })
             .collect();
         status_updates.sort_by_key(|u| u.at);
@@ -434,6 +454,20 @@ impl Postmortem {
     /// Checklist items nobody ticked.
     pub fn undone(&self) -> impl Iterator<Item = &ChecklistRow> {
         self.checklists.iter().filter(|c| !c.done)
+    }
+}
+
+/// A provider incident closed this long before the log began is history, not this incident.
+const HISTORY_GRACE_SECS: i64 = 60;
+
+/// A provider incident's length for people: past 48 hours, the date it began instead of
+/// a count of hours nobody can read ("58388h").
+pub fn lasted(began: DateTime<Utc>, until: DateTime<Utc>) -> String {
+    let d = (until - began).max(Duration::zero());
+    if d > Duration::hours(48) {
+        format!("since {}", began.format("%Y-%m-%d"))
+    } else {
+        format_duration(d)
     }
 }
 

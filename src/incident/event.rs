@@ -313,6 +313,27 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         posted_at: Option<DateTime<Utc>>,
     },
+    /// One line a status page or feed source says about itself: its state as found at its
+    /// first poll (the events between an `opening` summary and this one record the page
+    /// quietly; this is their one timeline entry), or a summary of changes beyond its event
+    /// budget (`changes` > 0).
+    StatusSummary {
+        page: String,
+        text: String,
+        /// `provider` (a third-party page) or `own` (our own public page); none: not said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+        /// Component changes summarised instead of recorded one by one.
+        #[serde(default)]
+        changes: u64,
+        /// Components not operational when the summary was made.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        degraded: Option<u64>,
+        /// The page's state as found follows (its first poll), recorded quietly until the
+        /// next `status_summary`, which says it in one line. No timeline entry of its own.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        opening: bool,
+    },
     Alert {
         name: String,
         state: AlertState,
@@ -383,6 +404,7 @@ pub const KNOWN_KINDS: &[&str] = &[
     "status_page",
     "status_component",
     "status_incident",
+    "status_summary",
     "alert",
     "source_health",
     "joined",
@@ -410,6 +432,7 @@ impl EventKind {
             EventKind::StatusPage { .. } => "status_page",
             EventKind::StatusComponent { .. } => "status_component",
             EventKind::StatusIncident { .. } => "status_incident",
+            EventKind::StatusSummary { .. } => "status_summary",
             EventKind::Alert { .. } => "alert",
             EventKind::SourceHealth { .. } => "source_health",
             EventKind::Joined { .. } => "joined",

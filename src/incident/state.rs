@@ -181,6 +181,16 @@ impl PageIncident {
     }
 }
 
+/// Components kept per page; further ones are counted in `untracked` only. With the
+/// caps below, the fold's memory for one page is bounded whatever the page sends.
+pub const MAX_PAGE_COMPONENTS: usize = 1_000;
+/// Incidents kept per page (the oldest closed ones go first).
+pub const MAX_PAGE_INCIDENTS: usize = 200;
+/// Updates kept per incident (the newest).
+pub const MAX_INCIDENT_UPDATES: usize = 20;
+/// A provider's own time further than this from arrival is shown beside the entry.
+const PROVIDER_TIME_SHOWN_AFTER_SECS: i64 = 60;
+
 /// One status page (or feed) and what it says.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatusPage {
@@ -191,6 +201,15 @@ pub struct StatusPage {
     pub components: Vec<ComponentStatus>,
     /// Incidents in first-seen order.
     pub incidents: Vec<PageIncident>,
+    /// Between an opening `status_summary` and the next one: the page's state as found at
+    /// its first poll is being recorded, quietly (no timeline entries).
+    pub quiet: bool,
+    /// `provider` (third-party) or `own`, as the source's config says.
+    pub role: Option<String>,
+    /// The last summary of changes beyond the source's budget: (when, text).
+    pub summary: Option<(DateTime<Utc>, String)>,
+    /// Components over [`MAX_PAGE_COMPONENTS`] seen but not kept.
+    pub untracked: u64,
 }
 
 impl StatusPage {
@@ -201,7 +220,15 @@ impl StatusPage {
             description: String::new(),
             components: Vec::new(),
             incidents: Vec::new(),
+            quiet: false,
+            role: None,
+            summary: None,
+            untracked: 0,
         }
+    }
+    /// True for a third-party page (`provider = true` in the source's config).
+    pub fn is_provider(&self) -> bool {
+        self.role.as_deref() == Some("provider")
     }
     /// True when some component is not operational or an incident is open.
     pub fn is_degraded(&self) -> bool {
@@ -592,6 +619,7 @@ impl Incident {
                 group,
             } => {
                 let p = self.page_mut(page);
+                let quiet = p.quiet;
                 let text = match p.components.iter_mut().find(|c| &c.name == component) {
                     Some(c) if &c.status == status => None,
                     Some(c) => {
@@ -605,17 +633,23 @@ impl Incident {
                         Some(t)
                     }
                     None => {
-                        p.components.push(ComponentStatus {
-                            name: component.clone(),
-                            status: status.clone(),
-                            group: group.clone(),
-                            since: e.at,
-                        });
+                        if p.components.len() < MAX_PAGE_COMPONENTS {
+                            p.components.push(ComponentStatus {
+                                name: component.clone(),
+                                status: status.clone(),
+                                group: group.clone(),
+                                since: e.at,
+                            });
+                        } else {
+                            p.untracked += 1;
+                        }
                         (status != "operational")
                             .then(|| format!("[{page}] {component}: {}", status.replace('_', " ")))
                     }
                 };
-                if let Some(t) = text {
+                // Before the page's first poll is complete, components are its state as
+                // found, not news: recorded quietly, summed up by its `status_summary`.
+                if let Some(t) = text.filter(|_| !quiet) {
                     self.entry(
                         e,
                         EntryKind::Status,
@@ -634,7 +668,17 @@ impl Incident {
                 posted_at,
             } => {
                 let at = posted_at.unwrap_or(e.at);
+                // History: posted before the room began (a minute of grace). It enters the
+                // timeline only for an incident still open, after the page's first poll.
+                let room_start = self.first_at.unwrap_or(e.at);
+                let history = posted_at.is_some_and(|t| {
+                    t < room_start - chrono::Duration::seconds(PROVIDER_TIME_SHOWN_AFTER_SECS)
+                });
+                let closed = matches!(status.as_str(), "resolved" | "postmortem" | "completed");
                 let p = self.page_mut(page);
+                // An incident seen open in this room: its closing is news, however dated.
+                let was_open = p.incidents.iter().any(|i| &i.id == id && i.is_open());
+                let news = !p.quiet && (!history || !closed || was_open);
                 let update = PageUpdate {
                     update_id: update_id.clone(),
                     status: status.clone(),
@@ -655,10 +699,26 @@ impl Incident {
                             None
                         } else {
                             inc.updates.push(update);
+                            if inc.updates.len() > MAX_INCIDENT_UPDATES {
+                                inc.updates.sort_by_key(|u| u.at);
+                                let extra = inc.updates.len() - MAX_INCIDENT_UPDATES;
+                                inc.updates.drain(..extra);
+                            }
                             Some(format!("[{page}] {status}: {title}"))
                         }
                     }
                     None => {
+                        if p.incidents.len() >= MAX_PAGE_INCIDENTS {
+                            let drop = p
+                                .incidents
+                                .iter()
+                                .enumerate()
+                                .filter(|(_, i)| !i.is_open())
+                                .min_by_key(|(_, i)| i.updated)
+                                .map(|(n, _)| n)
+                                .unwrap_or(0);
+                            p.incidents.remove(drop);
+                        }
                         p.incidents.push(PageIncident {
                             id: id.clone(),
                             title: title.clone(),
@@ -671,12 +731,37 @@ impl Incident {
                         Some(format!("[{page}] {status}: {title}"))
                     }
                 };
-                if let Some(mut t) = new_text {
+                if let Some(mut t) = new_text.filter(|_| news) {
+                    if let Some(posted) = posted_at
+                        && (*posted - e.at).num_seconds().abs() > PROVIDER_TIME_SHOWN_AFTER_SECS
+                    {
+                        t.push_str(&format!(" (posted {})", provider_time(*posted, e.at)));
+                    }
                     if !body.is_empty() {
                         t.push_str(" — ");
                         t.push_str(body);
                     }
                     self.entry(e, EntryKind::Status, t);
+                }
+            }
+            EventKind::StatusSummary {
+                page,
+                text,
+                role,
+                changes,
+                opening,
+                degraded: _,
+            } => {
+                let p = self.page_mut(page);
+                p.quiet = *opening;
+                if role.is_some() {
+                    p.role = role.clone();
+                }
+                if *changes > 0 {
+                    p.summary = Some((e.at, text.clone()));
+                }
+                if !opening {
+                    self.entry(e, EntryKind::Status, format!("[{page}] {text}"));
                 }
             }
             EventKind::Alert {
@@ -715,6 +800,9 @@ impl Incident {
                 if changed {
                     let t = if *ok {
                         format!("{source} recovered")
+                    } else if let Some(err) = error.as_deref().filter(|e| e.starts_with("stopped:"))
+                    {
+                        format!("{source} {err}")
                     } else {
                         format!(
                             "{source} failing: {}",
@@ -984,6 +1072,16 @@ impl Incident {
             AlertState::Resolved => format!("Alert resolved: {name}"),
         };
         self.entry(e, EntryKind::Alert, text);
+    }
+}
+
+/// A provider's time beside the arrival time `arrived`: the time alone on the same day,
+/// else the date too.
+pub fn provider_time(posted: DateTime<Utc>, arrived: DateTime<Utc>) -> String {
+    if posted.date_naive() == arrived.date_naive() {
+        posted.format("%H:%M UTC").to_string()
+    } else {
+        posted.format("%Y-%m-%d %H:%M UTC").to_string()
     }
 }
 

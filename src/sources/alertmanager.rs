@@ -2,7 +2,8 @@
 //!
 //! - Bearer token from the environment variable `token_env` (401 without it; when the
 //!   variable is named but unset every request is refused, never let through).
-//! - Bodies over [`MAX_BODY`] are refused with 413.
+//! - Bodies over `max_body` (default [`DEFAULT_MAX_BODY`], 16 MiB: 10,000 alerts in one
+//!   notification fit) are refused with 413 and a message naming the setting.
 //! - Payload version "4": alerts are tracked by fingerprint and each alert's own `status` is
 //!   used (a group notification says "firing" while some of its alerts are resolved);
 //!   `endsAt` of `0001-01-01T00:00:00Z` means not ended. Only changes become `alert` events.
@@ -16,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
@@ -31,8 +32,10 @@ use super::health::Health;
 use crate::config::AlertmanagerConfig;
 use crate::incident::{Actor, AlertState, Draft, EventKind, Incident};
 
-/// Largest webhook body accepted (Alertmanager sends a few KB per group).
-pub const MAX_BODY: usize = 1024 * 1024;
+/// Largest webhook body accepted unless `max_body` says otherwise. Alertmanager sends one
+/// notification per group with every alert in it: 4,000 alerts are ~1.1 MB, so a
+/// smaller limit makes big outages bounce (and Alertmanager retry forever).
+pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 /// Labels kept per alert.
 const MAX_LABELS: usize = 64;
 
@@ -232,6 +235,7 @@ struct Shared {
     token: Option<Result<String, String>>,
     tracker: Mutex<Tracker>,
     tx: mpsc::Sender<Draft>,
+    max_body: usize,
 }
 
 fn token_ok(expected: &str, headers: &HeaderMap) -> bool {
@@ -253,19 +257,55 @@ fn token_ok(expected: &str, headers: &HeaderMap) -> bool {
 async fn receive(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
-    body: Bytes,
-) -> (StatusCode, &'static str) {
+    body: Body,
+) -> (StatusCode, String) {
+    let (code, msg) = receive_checked(&shared, &headers, body).await;
+    (code, msg.into())
+}
+
+fn too_large(shared: &Shared) -> (StatusCode, String) {
+    tracing::warn!(source = %shared.name, max_body = shared.max_body, "alertmanager webhook refused: body too large");
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "webhook body over max_body ({} bytes) of alertmanager source {:?}: raise max_body in its [[source]] table\n",
+            shared.max_body, shared.name
+        ),
+    )
+}
+
+async fn receive_checked(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+) -> (StatusCode, std::borrow::Cow<'static, str>) {
     match &shared.token {
         None => {}
-        Some(Ok(t)) if token_ok(t, &headers) => {}
-        Some(Ok(_)) => return (StatusCode::UNAUTHORIZED, "bearer token required\n"),
+        Some(Ok(t)) if token_ok(t, headers) => {}
+        Some(Ok(_)) => return (StatusCode::UNAUTHORIZED, "bearer token required\n".into()),
         Some(Err(_)) => {
             return (
                 StatusCode::UNAUTHORIZED,
-                "receiver token not configured (token_env unset)\n",
+                "receiver token not configured (token_env unset)\n".into(),
             );
         }
     }
+    // A declared length over the limit is refused before reading anything.
+    let declared = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > shared.max_body as u64) {
+        let (c, m) = too_large(shared);
+        return (c, m.into());
+    }
+    let body: Bytes = match axum::body::to_bytes(body, shared.max_body).await {
+        Ok(b) => b,
+        Err(_) => {
+            let (c, m) = too_large(shared);
+            return (c, m.into());
+        }
+    };
     let now = Utc::now();
     let updates = match parse_webhook(&body, now) {
         Ok(u) => u,
@@ -273,7 +313,7 @@ async fn receive(
             tracing::warn!(source = %shared.name, "alertmanager webhook refused: {e}");
             return (
                 StatusCode::BAD_REQUEST,
-                "not an Alertmanager webhook payload\n",
+                "not an Alertmanager webhook payload\n".into(),
             );
         }
     };
@@ -289,17 +329,18 @@ async fn receive(
             .await
             .is_err()
         {
-            return (StatusCode::SERVICE_UNAVAILABLE, "room closed\n");
+            return (StatusCode::SERVICE_UNAVAILABLE, "room closed\n".into());
         }
     }
-    (StatusCode::OK, "ok\n")
+    (StatusCode::OK, "ok\n".into())
 }
 
 /// The router alone (for tests and for embedding).
 fn router(config: &AlertmanagerConfig, shared: Arc<Shared>) -> Router {
     Router::new()
         .route(&config.path, post(receive))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        // The handler enforces `max_body` itself, with a message that names the setting.
+        .layer(DefaultBodyLimit::disable())
         .with_state(shared)
 }
 
@@ -318,6 +359,7 @@ fn shared(
         token,
         tracker: Mutex::new(tracker),
         tx,
+        max_body: config.max_body,
     })
 }
 

@@ -87,8 +87,11 @@ impl DrillHeader {
                 h.warroom_drill
             ));
         }
-        if !(h.speed.is_finite() && h.speed > 0.0) {
-            return Err(format!("speed must be a positive number, not {}", h.speed));
+        if !speed_in_range(h.speed) {
+            return Err(format!(
+                "speed must be within {MIN_SPEED} to {MAX_SPEED}, not {}",
+                h.speed
+            ));
         }
         Ok(h)
     }
@@ -119,6 +122,22 @@ struct RawEvent {
 /// The drill format version this build reads.
 pub const DRILL_VERSION: u32 = 1;
 
+/// Slowest drill speed accepted (one scenario second per 100 wall seconds).
+pub const MIN_SPEED: f64 = 0.01;
+/// Fastest drill speed accepted (a day of scenario in under nine seconds).
+pub const MAX_SPEED: f64 = 10_000.0;
+
+/// True for a speed the player accepts: finite, within [`MIN_SPEED`]..=[`MAX_SPEED`].
+pub fn speed_in_range(speed: f64) -> bool {
+    (MIN_SPEED..=MAX_SPEED).contains(&speed)
+}
+
+/// Wall time from the drill's start to scenario second `t` at `speed`; `None` when it
+/// cannot be a duration (never reached).
+fn wall_offset(t: f64, speed: f64) -> Option<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(t / speed).ok()
+}
+
 /// Parses a drill file. Errors name the line (1-based) and what is wrong with it.
 pub fn parse(text: &str) -> Result<Drill, String> {
     let mut lines = text
@@ -137,9 +156,9 @@ pub fn parse(text: &str) -> Result<Drill, String> {
             header.warroom_drill
         ));
     }
-    if !(header.speed > 0.0 && header.speed.is_finite()) {
+    if !speed_in_range(header.speed) {
         return Err(format!(
-            "line {hline}: `speed` must be a positive number, got {}",
+            "line {hline}: `speed` must be within {MIN_SPEED} to {MAX_SPEED} (1 = real time), got {}",
             header.speed
         ));
     }
@@ -280,6 +299,10 @@ pub fn spawn(name: &str, drill: Drill, speed: f64, tx: mpsc::Sender<Draft>) -> J
 /// Like [`spawn`] for a drill that started at `started` (continuing a drill log): events
 /// whose time has already passed are skipped (they are in the log, or were missed while
 /// the room was closed).
+///
+/// A speed outside [`MIN_SPEED`]..=[`MAX_SPEED`] is brought within it. The player is
+/// supervised: should it panic, the room is told ("NAME stopped: internal error, see log")
+/// and it restarts with backoff, skipping what is already past.
 pub fn spawn_at(
     name: &str,
     drill: Drill,
@@ -287,12 +310,30 @@ pub fn spawn_at(
     started: DateTime<Utc>,
     tx: mpsc::Sender<Draft>,
 ) -> JoinHandle<()> {
-    let speed = if speed > 0.0 && speed.is_finite() {
+    let speed = if speed.is_finite() && speed > 0.0 {
         speed
     } else {
         drill.header.speed
     };
+    let speed = if speed.is_finite() {
+        speed.clamp(MIN_SPEED, MAX_SPEED)
+    } else {
+        1.0
+    };
     let name = name.to_string();
+    super::supervise(name.clone(), tx.clone(), move |_restart| {
+        play(name.clone(), drill.clone(), speed, started, tx.clone())
+    })
+}
+
+/// The player itself (see [`spawn_at`]).
+fn play(
+    name: String,
+    drill: Drill,
+    speed: f64,
+    started: DateTime<Utc>,
+    tx: mpsc::Sender<Draft>,
+) -> JoinHandle<()> {
     // One start instant; every event is scheduled from it, so sleeps never add up.
     let now_wall = Utc::now();
     let now_inst = Instant::now();
@@ -301,16 +342,23 @@ pub fn spawn_at(
     tokio::spawn(async move {
         tracing::info!(drill = %name, speed, events = drill.events.len(), "drill playing");
         for ev in drill.events {
-            let offset = std::time::Duration::from_secs_f64(ev.t / speed);
-            let due = start_inst + offset;
+            // An offset no clock can reach (a scenario of centuries): the drill ends here.
+            let Some((offset, due)) = wall_offset(ev.t, speed)
+                .and_then(|o| start_inst.checked_add(o).map(|due| (o, due)))
+            else {
+                tracing::warn!(drill = %name, t = ev.t, "event beyond any reachable time; drill ends");
+                return;
+            };
             // Already past when we start (continuing a drill): in the log, or missed.
             // A second of grace, so a drill opened a moment ago plays from its start.
-            if due + std::time::Duration::from_secs(1) < now_inst {
+            if now_inst.saturating_duration_since(due) > std::time::Duration::from_secs(1) {
                 continue;
             }
             tokio::time::sleep_until(due).await;
-            let at = started
-                + chrono::Duration::from_std(offset).unwrap_or_else(|_| chrono::Duration::zero());
+            let at = chrono::Duration::from_std(offset)
+                .ok()
+                .and_then(|d| started.checked_add_signed(d))
+                .unwrap_or_else(Utc::now);
             if tx.send(Draft::new(at, ev.by, ev.kind)).await.is_err() {
                 tracing::info!(drill = %name, "room closed; drill stops");
                 return;

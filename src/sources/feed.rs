@@ -4,9 +4,11 @@
 //! the page = the source name, id = the entry id, update id = the entry's updated time.
 //!
 //! First poll: a history feed holds weeks of old, resolved incidents (GitHub's has 25).
-//! Putting them all in the timeline would bury the one that matters, so the first poll sends
-//! only the newest [`FIRST_POLL_ENTRIES`] entries plus any older entry that is not resolved;
-//! the rest are marked seen. Every later new entry is sent.
+//! The first poll records only the newest [`FIRST_POLL_ENTRIES`] entries plus any older
+//! entry that is not resolved (the rest are marked seen), quietly: between two
+//! `status_summary` events, the second being the feed's one timeline entry ("no open
+//! incidents (25 past)"). Every later new entry is sent; the fold keeps entries the
+//! provider posted before the room began out of the timeline unless still open.
 
 use std::collections::HashSet;
 
@@ -164,6 +166,10 @@ pub struct FeedState {
     page: String,
     seen: HashSet<(String, String)>,
     polled: bool,
+    /// The feed as found is in the log already (a restarted room): no second summary.
+    announced: bool,
+    /// `provider` or `own`, from config: carried by the feed's summary.
+    pub role: Option<String>,
 }
 
 impl FeedState {
@@ -177,6 +183,7 @@ impl FeedState {
     /// Marks what the folded incident already holds for this feed as seen.
     pub fn seed(&mut self, known: &Incident) {
         if let Some(p) = known.pages.iter().find(|p| p.name == self.page) {
+            self.announced = true;
             for inc in &p.incidents {
                 for u in &inc.updates {
                     self.seen
@@ -187,6 +194,10 @@ impl FeedState {
     }
 
     /// Events for entries not seen yet (newest first in, oldest first out).
+    ///
+    /// The first poll records the feed as found quietly, between an opening
+    /// `status_summary` and a closing one that is its one timeline entry ("no incidents",
+    /// "1 open incident").
     pub fn apply(&mut self, entries: &[Entry]) -> Vec<EventKind> {
         let first = !self.polled;
         self.polled = true;
@@ -212,6 +223,29 @@ impl FeedState {
             });
         }
         out.reverse();
+        if first && !self.announced {
+            self.announced = true;
+            let open = entries.iter().filter(|e| !e.is_resolved()).count();
+            let text = match (entries.len(), open) {
+                (0, _) => "no incidents".to_string(),
+                (n, 0) => format!(
+                    "no open incidents ({} past)",
+                    super::budget::thousands(n as u64)
+                ),
+                (_, 1) => "1 open incident".to_string(),
+                (_, n) => format!("{} open incidents", super::budget::thousands(n as u64)),
+            };
+            let summary = |text: String, opening: bool| EventKind::StatusSummary {
+                page: self.page.clone(),
+                text,
+                role: self.role.clone(),
+                changes: 0,
+                degraded: None,
+                opening,
+            };
+            out.insert(0, summary(String::new(), true));
+            out.push(summary(text, false));
+        }
         out
     }
 }
@@ -231,7 +265,10 @@ impl Poller {
             name: name.to_string(),
             url: config.url.clone(),
             fetch,
-            state: FeedState::new(name),
+            state: FeedState {
+                role: config.role.clone(),
+                ..FeedState::new(name)
+            },
             last: None,
         }
     }

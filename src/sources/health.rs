@@ -26,6 +26,15 @@ impl Health {
         }
     }
 
+    /// Starts as failing with `error` (a source restarted after a crash), so its first
+    /// success is shown as a recovery.
+    pub fn failing(source: &str, error: &str) -> Self {
+        Health {
+            source: source.to_string(),
+            state: State::Failing(crate::text::line_max(error, 300)),
+        }
+    }
+
     /// Starts from what the folded incident already says about this source, so a restarted
     /// room neither repeats a failure nor misses a recovery.
     pub fn seeded(source: &str, known: &Incident) -> Self {

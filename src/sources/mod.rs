@@ -9,10 +9,12 @@
 
 pub mod alertmanager;
 pub mod backoff;
+pub mod budget;
 pub mod drill;
 pub mod feed;
 pub mod health;
 pub mod http;
+pub mod markup;
 pub mod prometheus;
 pub mod reports;
 pub mod statuspage;
@@ -125,18 +127,101 @@ pub fn spawn_seeded(
     known: &Incident,
 ) -> JoinHandle<()> {
     if let SourceKind::Alertmanager(c) = &source.kind {
-        return alertmanager::spawn(&source.name, c, tx, known);
+        let (name, c) = (source.name.clone(), c.clone());
+        let mut known = Some(known.clone());
+        return supervise(name.clone(), tx.clone(), move |_| {
+            let k = known.take().unwrap_or_default();
+            alertmanager::spawn(&name, &c, tx.clone(), &k)
+        });
     }
-    let Some(poller) = Poller::new(source, known) else {
+    let Some(first) = Poller::new(source, known) else {
         return tokio::spawn(async {});
     };
-    let health = Health::seeded(&source.name, known);
-    let name = source.name.clone();
-    let every = source.every;
+    let mut first = Some((first, Health::seeded(&source.name, known)));
+    let source = source.clone();
+    let sup_tx = tx.clone();
+    supervise(source.name.clone(), sup_tx, move |restart| {
+        // A restart begins afresh (what it sends again the fold already holds), its
+        // health failing so the first success says "recovered".
+        let fresh = || {
+            Poller::new(&source, &Incident::new())
+                .map(|p| (p, Health::failing(&source.name, INTERNAL_ERROR)))
+        };
+        let Some((poller, health)) = first.take().filter(|_| !restart).or_else(fresh) else {
+            return tokio::spawn(async {});
+        };
+        let name = source.name.clone();
+        let every = source.every;
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = run(name, every, poller, health, tx.clone()) => {}
+                _ = tx.closed() => {}
+            }
+        })
+    })
+}
+
+/// The error text a source's `source_health` carries after its task panicked.
+pub const INTERNAL_ERROR: &str = "stopped: internal error, see log";
+
+/// Aborts the task it holds when dropped (the supervisor was aborted or the room ended).
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs the task `start` makes and restarts it, with backoff, whenever it panics: each
+/// panic is logged (tracing, the diagnostic file) and shown in the room as a
+/// `source_health` failure of `name` ("NAME stopped: internal error, see log"). `start`
+/// is told whether this is a restart. Ends when the task ends normally or the room stops
+/// listening; aborting the returned handle aborts the task too.
+pub fn supervise<F>(name: String, tx: mpsc::Sender<Draft>, mut start: F) -> JoinHandle<()>
+where
+    F: FnMut(bool) -> JoinHandle<()> + Send + 'static,
+{
     tokio::spawn(async move {
-        tokio::select! {
-            _ = run(name, every, poller, health, tx.clone()) => {}
-            _ = tx.closed() => {}
+        let mut backoff = Backoff::new(std::time::Duration::from_secs(1));
+        let mut restart = false;
+        loop {
+            let mut task = start(restart);
+            let guard = AbortOnDrop(task.abort_handle());
+            let ended = (&mut task).await;
+            drop(guard);
+            let err = match ended {
+                Ok(()) => return,
+                Err(e) if e.is_panic() => e,
+                // Cancelled from outside: nobody to restart for.
+                Err(_) => return,
+            };
+            let what = err.into_panic();
+            let msg = what
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| what.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".to_string());
+            backoff.failure();
+            tracing::error!(source = %name, restarts = backoff.failures(), "source task panicked: {msg}; restarting");
+            let health = Draft::new(
+                Utc::now(),
+                Actor::source(&name),
+                crate::incident::EventKind::SourceHealth {
+                    source: name.clone(),
+                    ok: false,
+                    error: Some(INTERNAL_ERROR.to_string()),
+                },
+            );
+            if tx.send(health).await.is_err() {
+                return;
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(backoff.delay()) => {}
+                _ = tx.closed() => return,
+            }
+            restart = true;
         }
     })
 }

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use super::budget::{Budget, thousands};
 use super::http::{Fetch, SourceError};
 use crate::config::StatuspageConfig;
 use crate::incident::{Actor, Draft, EventKind, Incident};
@@ -114,12 +115,22 @@ pub struct PageState {
     seen: HashSet<(String, String)>,
     /// Incidents seen unresolved, still waiting for their resolution.
     open: HashSet<String>,
+    /// The page's state as found has been recorded (first poll done, or known from the log).
+    opened: bool,
+    /// `provider` or `own`, from config: carried by the page's summaries.
+    pub role: Option<String>,
+    /// Component changes per minute recorded one by one; the rest are summarised.
+    pub budget: Budget,
+    /// Some change of the last poll was over budget: the next poll must look again even
+    /// if the page did not change.
+    pending: bool,
 }
 
 impl PageState {
     pub fn new(page: &str) -> Self {
         PageState {
             page: page.to_string(),
+            budget: Budget::new(super::budget::DEFAULT_PER_MINUTE),
             ..PageState::default()
         }
     }
@@ -129,6 +140,7 @@ impl PageState {
         let Some(p) = known.pages.iter().find(|p| p.name == self.page) else {
             return;
         };
+        self.opened = true;
         if let Some(i) = &p.indicator {
             self.indicator = Some((i.clone(), p.description.clone()));
         }
@@ -158,16 +170,26 @@ impl PageState {
         v
     }
 
-    /// The events `summary` brings that are news.
-    pub fn apply_summary(&mut self, summary: &Summary) -> Vec<EventKind> {
+    /// The events `summary` brings that are news, as of `now`.
+    ///
+    /// The first poll (nothing known of the page yet) records the page as found between an
+    /// opening `status_summary` and a closing one that says it in one line ("All Systems
+    /// Operational, 2 open incidents"). Each component changes at most once per poll, and
+    /// changes beyond the budget are summarised once a minute instead of recorded.
+    pub fn apply_summary_at(&mut self, summary: &Summary, now: DateTime<Utc>) -> Vec<EventKind> {
+        let first = !self.opened;
         let mut out = Vec::new();
+        if first {
+            out.push(self.summary_event(String::new(), 0, None, true));
+        }
+        let mut indicator = None;
         if let Some(st) = &summary.status {
             let now = (
                 crate::text::line_max(&st.indicator, 40),
                 crate::text::line_max(&st.description, 200),
             );
             if self.indicator.as_ref() != Some(&now) {
-                out.push(EventKind::StatusPage {
+                indicator = Some(EventKind::StatusPage {
                     page: self.page.clone(),
                     indicator: now.0.clone(),
                     description: now.1.clone(),
@@ -175,23 +197,42 @@ impl PageState {
                 self.indicator = Some(now);
             }
         }
+        if !first && let Some(k) = indicator.take() {
+            out.push(k);
+        }
         let groups: HashMap<&str, &str> = summary
             .components
             .iter()
             .filter(|c| c.group)
             .map(|c| (c.id.as_str(), c.name.as_str()))
             .collect();
+        let mut this_poll: HashSet<String> = HashSet::new();
+        self.pending = false;
+        let mut degraded = 0u64;
         for c in &summary.components {
             if c.group || is_link_only(c) {
                 continue;
             }
             let name = crate::text::line_max(&c.name, 200);
             let status = crate::text::line_max(&c.status, 40);
+            // One change per component per poll, whatever the page repeats.
+            if !this_poll.insert(name.clone()) {
+                continue;
+            }
+            if status != "operational" {
+                degraded += 1;
+            }
             let known = self.components.get(&name);
             if known == Some(&status) {
                 continue;
             }
             if known.is_none() && c.only_show_if_degraded && status == "operational" {
+                continue;
+            }
+            // Over budget: not recorded, and not remembered either, so a change that holds
+            // is recorded once the budget allows.
+            if !self.budget.take(now) {
+                self.pending = true;
                 continue;
             }
             let group = c
@@ -207,10 +248,66 @@ impl PageState {
             });
             self.components.insert(name, status);
         }
+        let mut open = 0usize;
         for inc in &summary.incidents {
+            if !is_closed(&inc.status) {
+                open += 1;
+            }
             out.extend(self.apply_incident(inc));
         }
+        if first {
+            out.extend(indicator);
+            let desc = summary
+                .status
+                .as_ref()
+                .map(|s| crate::text::line_max(&s.description, 200))
+                .filter(|d| !d.is_empty());
+            let incidents = match open {
+                0 => "no open incidents".to_string(),
+                1 => "1 open incident".to_string(),
+                n => format!("{} open incidents", thousands(n as u64)),
+            };
+            let mut text = match desc {
+                Some(d) => format!("{d}, {incidents}"),
+                None => incidents,
+            };
+            if degraded > 0 {
+                text.push_str(&format!(", {} components degraded", thousands(degraded)));
+            }
+            out.push(self.summary_event(text, 0, Some(degraded), false));
+            self.opened = true;
+        }
+        if let Some((changes, _over)) = self.budget.close(now) {
+            let text = format!(
+                "{} component changes in the last minute, {} components now degraded",
+                thousands(changes),
+                thousands(degraded)
+            );
+            out.push(self.summary_event(text, changes, Some(degraded), false));
+        }
         out
+    }
+
+    /// [`apply_summary_at`](Self::apply_summary_at) now.
+    pub fn apply_summary(&mut self, summary: &Summary) -> Vec<EventKind> {
+        self.apply_summary_at(summary, Utc::now())
+    }
+
+    fn summary_event(
+        &self,
+        text: String,
+        changes: u64,
+        degraded: Option<u64>,
+        opening: bool,
+    ) -> EventKind {
+        EventKind::StatusSummary {
+            page: self.page.clone(),
+            text,
+            role: self.role.clone(),
+            changes,
+            degraded,
+            opening,
+        }
     }
 
     /// The final updates of incidents that left the summary, from `incidents.json`.
@@ -231,7 +328,7 @@ impl PageState {
     /// One event per update not seen yet, oldest first.
     fn apply_incident(&mut self, inc: &SpIncident) -> Vec<EventKind> {
         let id = crate::text::line_max(&inc.id, 100);
-        let title = crate::text::html_line(&inc.name);
+        let title = super::markup::line(&inc.name);
         let impact = inc.impact.as_deref().map(|i| crate::text::line_max(i, 40));
         let mut updates: Vec<&Update> = inc.incident_updates.iter().collect();
         updates.sort_by_key(|u| time(&u.created_at).or_else(|| time(&u.display_at)));
@@ -264,7 +361,7 @@ impl PageState {
                 id: id.clone(),
                 title: title.clone(),
                 status: crate::text::line_max(&u.status, 40),
-                body: crate::text::html_block(u.body.as_deref().unwrap_or("")),
+                body: super::markup::block(u.body.as_deref().unwrap_or("")),
                 update_id: Some(uid),
                 impact: impact.clone(),
                 posted_at: time(&u.display_at).or_else(|| time(&u.created_at)),
@@ -304,7 +401,11 @@ impl Poller {
             name: name.to_string(),
             url: config.url.clone(),
             fetch,
-            state: PageState::new(name),
+            state: PageState {
+                role: config.role.clone(),
+                budget: Budget::new(config.budget),
+                ..PageState::new(name)
+            },
             last: None,
         }
     }
@@ -323,14 +424,14 @@ impl Poller {
         let url = super::http::url(&self.url, "/api/v2/summary.json", &[])?;
         let body = self.fetch.get(url).await?;
         let digest = super::http::digest(&body.bytes);
-        if self.last == Some(digest) {
+        if self.last == Some(digest) && !self.state.pending && !self.state.budget.owes_summary() {
             return Ok(Vec::new());
         }
         let summary = parse_summary(&body.bytes, &body.content_type)?;
         // All or nothing: if incidents.json fails, the summary's news is sent on the next
         // successful poll rather than lost.
         let before = self.state.clone();
-        let mut kinds = self.state.apply_summary(&summary);
+        let mut kinds = self.state.apply_summary_at(&summary, now);
         let gone = self.state.gone(&summary);
         if !gone.is_empty() {
             let list = match self.incidents().await {

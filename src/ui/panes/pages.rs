@@ -7,6 +7,15 @@ use crate::text;
 use crate::ui::paint::{ago, component_style, fit, width, wrap};
 use crate::ui::theme::Sem;
 
+/// How long ago `t` was; past 48 hours the date instead ("2020-04-02", not "58388h").
+pub fn age(now: chrono::DateTime<chrono::Utc>, t: chrono::DateTime<chrono::Utc>) -> String {
+    if now - t > chrono::Duration::hours(48) {
+        format!("since {}", t.format("%Y-%m-%d"))
+    } else {
+        ago(now, t)
+    }
+}
+
 /// The lines of the status pages pane for an inner width `w`.
 pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
     let t = cx.theme;
@@ -23,8 +32,12 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
             ("● ", t.s(Sem::Ok))
         };
         let desc = text::line_max(&p.description, 200);
+        // A configured page or feed with nothing on it: say so, with its freshness below.
+        let empty = p.components.is_empty() && p.incidents.iter().all(|i| !i.is_open());
         let desc = if desc.is_empty() {
-            if degraded {
+            if empty && !degraded {
+                "no incidents".to_string()
+            } else if degraded {
                 "degraded".to_string()
             } else {
                 "all operational".to_string()
@@ -32,11 +45,13 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
         } else {
             desc
         };
-        let stale = super::metrics::freshness(cx, Some(&p.name), None).filter(|f| f.1);
+        let fresh = super::metrics::freshness(cx, Some(&p.name), None);
+        let stale = fresh.clone().filter(|f| f.1);
         let is_stale = stale.is_some();
-        let desc = match stale {
-            Some((f, _)) => format!("{f} · {desc}"),
-            None => desc,
+        let desc = match (stale, fresh) {
+            (Some((f, _)), _) => format!("{f} · {desc}"),
+            (None, Some((f, _))) if empty => format!("{desc} · {f} ago"),
+            _ => desc,
         };
         let nm = fit(&name, w.saturating_sub(2));
         let rest = w.saturating_sub(2 + width(&nm) + 2);
@@ -82,12 +97,25 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
                 t.s(Sem::Ok),
             )));
         }
+        // Flapping beyond the source's budget: the latest summary says what the component
+        // list above no longer shows one by one.
+        if let Some((at, s)) = &p.summary
+            && (cx.now - *at).num_seconds() < 180
+        {
+            let s = text::line_max(s, 300);
+            for l in wrap(&s, w.saturating_sub(4), 2) {
+                out.push(Line::from(vec![
+                    Span::styled("  ≈ ", t.s(Sem::Warn)),
+                    Span::styled(l, t.s(Sem::Warn)),
+                ]));
+            }
+        }
         for inc in p.incidents.iter().filter(|i| i.is_open()) {
             let title = text::line_max(&inc.title, 300);
             let tail = format!(
                 " · {} · {}",
                 text::line_max(&inc.status, 30),
-                ago(cx.now, inc.updated)
+                age(cx.now, inc.updated)
             );
             let tt = fit(&title, w.saturating_sub(4 + width(&tail)));
             out.push(Line::from(vec![
