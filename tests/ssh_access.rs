@@ -204,6 +204,8 @@ async fn certificates_are_refused_when_expired_for_someone_else_host_from_elsewh
     }
     let mut fx = Fixture::start_custom(ServeOptions::default(), |c| {
         let dir = c.authorized_keys.as_ref().unwrap().parent().unwrap();
+        // Empty for now (an empty list revokes nothing); the KRL replaces it below.
+        std::fs::write(dir.join("revoked.krl"), "").unwrap();
         c.revoked_keys = Some(dir.join("revoked.krl"));
     })
     .await;
@@ -329,4 +331,27 @@ async fn certificates_are_refused_when_expired_for_someone_else_host_from_elsewh
     .await;
     assert!(line.to_string().contains("the key is revoked"), "{line}");
     fx.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_keys_file_the_room_cannot_read_stops_the_server_from_starting() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("authorized_keys"), "").unwrap();
+    std::fs::write(d.join("revoked"), "this is not a key\n").unwrap();
+    let config = warroom::config::SshConfig {
+        authorized_keys: Some(d.join("authorized_keys")),
+        host_key: Some(d.join("host_key")),
+        revoked_keys: Some(d.join("revoked")),
+        ..Default::default()
+    };
+    let room = warroom::room::RoomHandle::start_in_memory(warroom::incident::Incident::new());
+    let e = match warroom::term::ssh::serve(room, &config, "127.0.0.1:0").await {
+        Ok(_) => panic!("served with an unreadable revoked-keys file"),
+        Err(e) => e.to_string(),
+    };
+    assert!(
+        e.contains("revoked") && e.contains("line 1: not a public key"),
+        "{e}"
+    );
 }

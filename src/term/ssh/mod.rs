@@ -174,6 +174,15 @@ pub async fn serve_with(
             });
         }
     }
+    // A revoked-keys file the room cannot read would refuse every login: say so now.
+    if let Some(p) = &config.revoked_keys
+        && let Err(what) = revoked::Revoked::load(p)
+    {
+        return Err(SshError::AccessFile {
+            path: p.clone(),
+            what,
+        });
+    }
     let key = hostkey::load_or_create(&host_key_path)?;
     let fingerprint = hostkey::fingerprint(&key);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -242,7 +242,7 @@ impl<'a> View<'a> {
     }
 
     async fn run(mut self, mut read: russh::ChannelReadHalf) -> End {
-        tracing::info!(person = %self.ctx.name, term = %self.term, size = ?self.size, "ssh view opened");
+        tracing::info!(person = %self.ctx.name, addr = %self.ctx.addr, term = %self.term, size = ?self.size, "ssh view opened");
         let room = self.ctx.shared.room.clone();
         let mut version = room.subscribe();
         let mut shutdown = self.ctx.shared.shutdown.subscribe();
