@@ -69,6 +69,9 @@ async fn server(args: &[String]) {
         authorized_keys: Some(dir.join("authorized_keys")),
         host_key: Some(dir.join("host_key")),
         max_sessions: n + 8,
+        // Every load client connects from 127.0.0.1 at once.
+        max_unauthenticated: n + 8,
+        max_unauthenticated_per_ip: n + 8,
         ..SshConfig::default()
     };
     let room = RoomHandle::start_in_memory(Incident::new());

@@ -138,6 +138,14 @@ pub struct SshConfig {
     pub idle_timeout: Duration,
     /// Failed authentication attempts allowed per IP per minute.
     pub max_auth_failures: u32,
+    /// A connection not logged in after this long is closed.
+    pub login_grace: Duration,
+    /// Connections not yet logged in, at most (further ones are closed at once).
+    pub max_unauthenticated: usize,
+    /// Connections not yet logged in from one address, at most.
+    pub max_unauthenticated_per_ip: usize,
+    /// Revoked keys and certificates: an OpenSSH KRL (`ssh-keygen -k`) or public keys.
+    pub revoked_keys: Option<PathBuf>,
 }
 
 impl Default for SshConfig {
@@ -150,6 +158,10 @@ impl Default for SshConfig {
             max_sessions: 64,
             idle_timeout: Duration::from_secs(3600),
             max_auth_failures: 10,
+            login_grace: Duration::from_secs(20),
+            max_unauthenticated: 64,
+            max_unauthenticated_per_ip: 8,
+            revoked_keys: None,
         }
     }
 }
@@ -317,6 +329,10 @@ struct RawSsh {
     max_sessions: Option<Spanned<i64>>,
     idle_timeout: Option<Spanned<DurationText>>,
     max_auth_failures: Option<Spanned<i64>>,
+    login_grace: Option<Spanned<String>>,
+    max_unauthenticated: Option<Spanned<i64>>,
+    max_unauthenticated_per_ip: Option<Spanned<i64>>,
+    revoked_keys: Option<Spanned<String>>,
 }
 
 /// All keys any source kind may have; which ones a kind accepts is checked after parsing.
@@ -955,6 +971,13 @@ impl Config {
                 };
                 let max_sessions = count(&mut cx, &r.max_sessions, "max_sessions", 64);
                 let max_auth = count(&mut cx, &r.max_auth_failures, "max_auth_failures", 10);
+                let max_unauth = count(&mut cx, &r.max_unauthenticated, "max_unauthenticated", 64);
+                let max_unauth_ip = count(
+                    &mut cx,
+                    &r.max_unauthenticated_per_ip,
+                    "max_unauthenticated_per_ip",
+                    8,
+                );
                 if let Some(l) = &r.listen
                     && l.get_ref().parse::<SocketAddr>().is_err()
                 {
@@ -975,6 +998,10 @@ impl Config {
                     max_sessions: usize::try_from(max_sessions).unwrap_or(64),
                     idle_timeout: cx.duration(&r.idle_timeout, "idle_timeout", d.idle_timeout),
                     max_auth_failures: u32::try_from(max_auth).unwrap_or(10),
+                    login_grace: cx.duration(&r.login_grace, "login_grace", d.login_grace),
+                    max_unauthenticated: usize::try_from(max_unauth).unwrap_or(64),
+                    max_unauthenticated_per_ip: usize::try_from(max_unauth_ip).unwrap_or(8),
+                    revoked_keys: str_of(&r.revoked_keys).map(|p| dir.join(p)),
                 }
             }
         };

@@ -80,6 +80,7 @@ pub fn check_config(config: &Config) -> Vec<String> {
         }
     }
     problems.extend(check_log_template(&config.incident.log));
+    problems.extend(crate::term::ssh::check_access(&config.ssh));
     // Every theme file warroom could load (built in, the config's themes folder, the
     // user's), not only the one selected: `:theme NAME` can switch to any of them.
     let mut dirs: Vec<std::path::PathBuf> = config.ui.themes_dir.iter().cloned().collect();

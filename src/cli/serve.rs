@@ -51,6 +51,20 @@ async fn serve(config: Config, args: &ServeArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // One summary line per login on stderr (the full audit trail is in the log).
+    let mut logins = server.logins();
+    tokio::spawn(async move {
+        use std::io::Write;
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            let line = match logins.recv().await {
+                Ok(login) => format!("warroom: ssh login {login}"),
+                Err(RecvError::Lagged(n)) => format!("warroom: {n} ssh login lines skipped"),
+                Err(RecvError::Closed) => return,
+            };
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
+    });
     let addr = server.local_addr();
     println!(
         "warroom: serving \"{}\" over ssh on {addr}",

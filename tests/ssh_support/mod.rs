@@ -14,7 +14,7 @@ use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 use warroom::config::SshConfig;
 use warroom::incident::{Actor, Draft, EventKind, Incident, Severity};
 use warroom::room::RoomHandle;
-use warroom::term::ssh::{self, SshServer};
+use warroom::term::ssh::{self, Login, SshServer};
 
 pub const SSH: &str = "/usr/bin/ssh";
 pub const SSH_KEYGEN: &str = "/usr/bin/ssh-keygen";
@@ -54,7 +54,7 @@ pub fn keygen(dir: &Path, file: &str, comment: &str) -> PathBuf {
     path
 }
 
-fn pubkey(path: &Path) -> String {
+pub fn pubkey(path: &Path) -> String {
     std::fs::read_to_string(path.with_extension("pub")).expect("public key")
 }
 
@@ -122,6 +122,35 @@ impl Fixture {
             server: Some(server),
             config,
         }
+    }
+
+    /// Replaces the responders file (read at each login).
+    pub fn write_responders(&self, text: &str) {
+        std::fs::write(self.dir.path().join("authorized_keys"), text).expect("write keys");
+    }
+
+    /// The public key line of key `name`.
+    pub fn pubkey(&self, name: &str) -> String {
+        pubkey(&self.key(name)).trim().to_string()
+    }
+
+    /// The audit trail from now on.
+    pub fn logins(&self) -> tokio::sync::broadcast::Receiver<Login> {
+        self.server.as_ref().expect("server").logins()
+    }
+
+    /// Signs key `key` with CA `ca` (both made by `keygen` in this fixture's dir): `args`
+    /// are `ssh-keygen -s` options such as `-n ana -V +1h`. Writes `KEY-cert.pub`.
+    pub fn sign(&self, ca: &str, key: &str, args: &[&str]) {
+        let st = Command::new(SSH_KEYGEN)
+            .arg("-q")
+            .arg("-s")
+            .arg(self.key(ca))
+            .args(args)
+            .arg(self.key(key).with_extension("pub"))
+            .status()
+            .expect("ssh-keygen runs");
+        assert!(st.success(), "ssh-keygen -s {args:?} failed");
     }
 
     pub fn port(&self) -> u16 {
@@ -415,6 +444,24 @@ fn read_loop(
                     *at = Some(now);
                 }
             }
+        }
+    }
+}
+
+/// Waits for an audit record that satisfies `f`; fails with what was seen.
+pub async fn wait_login(
+    rx: &mut tokio::sync::broadcast::Receiver<Login>,
+    what: &str,
+    f: impl Fn(&Login) -> bool,
+) -> Login {
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Ok(l)) if f(&l) => return l,
+            Ok(Ok(l)) => seen.push(l.to_string()),
+            Ok(Err(e)) => panic!("audit trail ended ({e}) before {what}; seen: {seen:#?}"),
+            Err(_) => panic!("no audit line for {what}; seen: {seen:#?}"),
         }
     }
 }

@@ -2,7 +2,10 @@
 //! the room (its own `App`, its own ratatui `Terminal` over the channel).
 //!
 //! - `hostkey`: the ed25519 host key, generated once, mode 0600.
-//! - `auth`: who may join (authorized_keys / observers files), failed-attempt limits.
+//! - `auth`: who may join (authorized_keys / observers files, certificates), failed-attempt
+//!   limits per address and key. `options`: the entry options and what the room does with
+//!   each; `pattern`: `from=` and `source-address` matching; `revoked`: KRLs and revoked keys.
+//! - `preauth`: caps on connections not logged in yet. `audit`: one line per login.
 //! - `server`: the accept loop and the russh handler of one connection.
 //! - `session`: one view: input → App → room, room → frames → the client.
 //! - `input`: bytes → key events (streaming). `output`: frames → bytes, never the server's tty.
@@ -14,12 +17,18 @@
 //! warroom-observer ssh-ed25519 AAAA… eve               # read-only (as is every observers entry)
 //! ```
 //! The SSH user name must equal the entry's name: the `warroom-name` option, else the first
-//! word of the comment up to any `@`. Only public-key authentication is offered.
+//! word of the comment up to any `@`; for a certificate from a `cert-authority` entry, one
+//! of its principals. Only public-key authentication is offered.
 
+mod audit;
 mod auth;
 mod hostkey;
 mod input;
+mod options;
 mod output;
+mod pattern;
+mod preauth;
+mod revoked;
 mod server;
 mod session;
 
@@ -29,7 +38,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-pub use auth::{Access, Role, entry_name};
+pub use audit::{Credential, Login};
+pub use auth::{Access, Admitted, Role, check_files, entry_name};
 pub use hostkey::{default_path as default_host_key_path, fingerprint};
 pub use input::InputParser;
 pub use output::clamp_size;
@@ -78,6 +88,15 @@ impl SshServer {
     pub fn sessions(&self) -> usize {
         self.shared.active.load(Ordering::Relaxed)
     }
+    /// Connections not logged in yet.
+    pub fn unauthenticated(&self) -> usize {
+        self.shared.preauth.count()
+    }
+    /// The audit trail from now on: one [`Login`] per accepted or refused attempt (also
+    /// written to the diagnostic log).
+    pub fn logins(&self) -> tokio::sync::broadcast::Receiver<Login> {
+        self.shared.logins.subscribe()
+    }
     /// Stops accepting, tells every session the room is closing, restores their terminals
     /// and waits (at most a few seconds) for them to end.
     pub async fn stop(self) {
@@ -112,6 +131,17 @@ impl Default for ServeOptions {
     }
 }
 
+/// Problems in the access files named by `config` (`FILE:LINE: message` each), for
+/// `warroom check`: entries the room will refuse, lines that are not keys, an unreadable
+/// revoked-keys file.
+pub fn check_access(config: &SshConfig) -> Vec<String> {
+    check_files(&Access {
+        responders: config.authorized_keys.clone(),
+        observers: config.observers.clone(),
+        revoked: config.revoked_keys.clone(),
+    })
+}
+
 /// Starts serving `room` over SSH on `addr` (e.g. `0.0.0.0:2222`, or `127.0.0.1:0`).
 pub async fn serve(
     room: RoomHandle,
@@ -144,6 +174,15 @@ pub async fn serve_with(
             });
         }
     }
+    // A revoked-keys file the room cannot read would refuse every login: say so now.
+    if let Some(p) = &config.revoked_keys
+        && let Err(what) = revoked::Revoked::load(p)
+    {
+        return Err(SshError::AccessFile {
+            path: p.clone(),
+            what,
+        });
+    }
     let key = hostkey::load_or_create(&host_key_path)?;
     let fingerprint = hostkey::fingerprint(&key);
     let listener = tokio::net::TcpListener::bind(addr)
@@ -159,6 +198,7 @@ pub async fn serve_with(
     let access = Access {
         responders: Some(responders),
         observers: config.observers.clone(),
+        revoked: config.revoked_keys.clone(),
     };
     let shared = Arc::new(server::Shared::new(room, access, config, options.clone()));
     let task = tokio::spawn(server::accept_loop(listener, key, shared.clone()));

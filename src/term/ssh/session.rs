@@ -43,6 +43,10 @@ pub struct Ctx {
     pub shared: Arc<Shared>,
     pub name: String,
     pub role: Role,
+    /// False when the key's entry says `no-pty` or `restrict`: no view.
+    pub pty_allowed: bool,
+    /// The client's address, for the log.
+    pub addr: std::net::SocketAddr,
     pub handle: Handle,
 }
 
@@ -80,6 +84,16 @@ pub async fn run(channel: Channel<Msg>, ctx: Ctx) {
     };
     if !start {
         let _ = write.close().await;
+        return;
+    }
+    if !ctx.pty_allowed {
+        tracing::info!(person = %ctx.name, addr = %ctx.addr, "ssh: no view for a no-pty key");
+        say_and_close(
+            &write,
+            "warroom: this key may not have a terminal (its entry says no-pty or restrict), and the room is only a terminal view; ask for an entry without it.\r\n",
+            1,
+        )
+        .await;
         return;
     }
     let Some(pty) = pty else {
@@ -231,7 +245,7 @@ impl<'a> View<'a> {
     }
 
     async fn run(mut self, mut read: russh::ChannelReadHalf) -> End {
-        tracing::info!(person = %self.ctx.name, term = %self.term, size = ?self.size, "ssh view opened");
+        tracing::info!(person = %self.ctx.name, addr = %self.ctx.addr, term = %self.term, size = ?self.size, "ssh view opened");
         let room = self.ctx.shared.room.clone();
         let mut version = room.subscribe();
         let mut shutdown = self.ctx.shared.shutdown.subscribe();
