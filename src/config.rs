@@ -1437,7 +1437,7 @@ fn validate_source(
                     {
                         cx.err(
                             p.span(),
-                            format!("the drill's own speed {drill_speed} is outside 0.01 to 10000"),
+                            format!("the drill's own speed {drill_speed:?} is outside 0.01 to 10000"),
                             Some("set speed = 1 (real time) up to 10000 in this [[source]]".into()),
                         );
                     }
@@ -1448,7 +1448,7 @@ fn validate_source(
                     cx.err(
                         s.span(),
                         format!(
-                            "`speed` {} is outside 0.01 to 10000 (1 = real time)",
+                            "`speed` {:?} is outside 0.01 to 10000 (1 = real time)",
                             s.get_ref()
                         ),
                         Some("a drill plays at 0.01x (slowed down) up to 10000x".into()),
