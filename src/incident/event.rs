@@ -352,6 +352,9 @@ pub enum EventKind {
         /// The scenario's suggested severity (shown until the people declare one).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         severity: Option<Severity>,
+        /// The scenario's briefing (summary, which numbers are invented), shown at start.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        briefing: Option<String>,
     },
     /// A kind this version does not know (from a newer warroom). Kept as raw JSON.
     #[serde(skip)]
