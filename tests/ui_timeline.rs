@@ -178,7 +178,10 @@ fn the_zoomed_timeline_home_shows_the_oldest_entries_not_zero_newer() {
     let words: Vec<usize> = (0..40).map(|i| (i * 7) % 30).collect();
     let inc = incident(&words);
     let mut app = App::new(AppOptions::new("ana"));
+    // As in a room: drawn live, zoomed, drawn again, then `g`.
+    pane_rows(&mut app, &inc, 120, 40, false);
     key(&mut app, &inc, KeyCode::Char('z'));
+    pane_rows(&mut app, &inc, 120, 40, true);
     key(&mut app, &inc, KeyCode::Char('g'));
     let area = Rect::new(0, 0, 120, 40);
     let mut b = Buffer::empty(area);
