@@ -621,6 +621,32 @@ fn help_lists_every_key_and_command() {
 }
 
 #[test]
+fn long_help_lines_and_header_times_are_not_cut_mid_word_at_120_columns() {
+    let mut r = Room::live();
+    // The header's second line: whole times, or "…" where the rest did not fit.
+    let s = r.screen(120, 40);
+    let times = s.lines().nth(1).expect("the header's second line");
+    assert!(
+        !times.contains("TTA 2m ") || times.contains("TTA 2m10s"),
+        "{times}"
+    );
+    assert!(times.trim_end().ends_with('…'), "{times}");
+    // The help wraps what is longer than its pane.
+    r.send(ch('?'));
+    for _ in 0..5 {
+        r.send(key(KeyCode::PageDown));
+    }
+    let s = r.screen(120, 40);
+    let flat: String = s
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '┃' || c == ' ').to_string() + " ")
+        .collect();
+    for want in ["within the last 24 h)", "impact drill unknown"] {
+        assert!(flat.contains(want), "{want:?} cut:\n{s}");
+    }
+}
+
+#[test]
 fn mouse_click_moves_focus_and_selects_items() {
     let mut r = Room::live();
     let s = r.screen(120, 40);

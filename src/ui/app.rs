@@ -862,9 +862,20 @@ impl App {
         } else if self.briefing_visible(inc)
             && let Some(b) = &inc.drill_briefing
         {
+            // Beside the signals where the screen has columns: the first thing to do in
+            // a drill is to read them, and the timeline is empty at the start anyway.
+            let area = match screen.rect(PaneId::Timeline) {
+                Some(r) if screen.body.width >= 100 && r.x > screen.body.x => Rect::new(
+                    r.x,
+                    screen.body.y,
+                    screen.body.right().saturating_sub(r.x),
+                    screen.body.height,
+                ),
+                _ => screen.body,
+            };
             help::draw_text(
                 buf,
-                screen.body,
+                area,
                 &t,
                 "Drill briefing",
                 "Esc closes · ? shows it again",

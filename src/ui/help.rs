@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::command::COMMANDS;
 use super::keys::BINDINGS;
-use super::paint::{fill, pane, wrap};
+use super::paint::{fill, pane, width, wrap};
 use super::panes::draw_lines;
 use super::theme::{Sem, Theme};
 use crate::incident::EntryKind;
@@ -28,6 +28,20 @@ fn wrapped(text: &str, w: usize, indent: usize, style: Style) -> Vec<Line<'stati
             out.push(Line::from(Span::styled(format!("{pad}{l}"), style)));
         }
     }
+    out
+}
+
+/// A key or command and what it does: one line when it fits in `w` columns, else the
+/// description wrapped under it.
+fn entry(key: String, help: String, theme: &Theme, w: usize) -> Vec<Line<'static>> {
+    if width(&key) + width(&help) <= w {
+        return vec![Line::from(vec![
+            Span::styled(key, theme.s(Sem::Key)),
+            Span::raw(help),
+        ])];
+    }
+    let mut out = vec![Line::from(Span::styled(key, theme.s(Sem::Key)))];
+    out.extend(wrapped(help.trim(), w, 6, Style::default()));
     out
 }
 
@@ -54,10 +68,12 @@ pub fn lines(
         } else {
             ""
         };
-        out.push(Line::from(vec![
-            Span::styled(format!("  {:<10}", b.label), theme.s(Sem::Key)),
-            Span::raw(format!("{}{ro}", b.help)),
-        ]));
+        out.extend(entry(
+            format!("  {:<10}", b.label),
+            format!("{}{ro}", b.help),
+            theme,
+            w,
+        ));
     }
     out.push(Line::from(vec![
         Span::styled("  mouse     ", theme.s(Sem::Key)),
@@ -74,10 +90,12 @@ pub fn lines(
         } else {
             ""
         };
-        out.push(Line::from(vec![
-            Span::styled(format!("  :{} {}", c.name, c.args), theme.s(Sem::Key)),
-            Span::raw(format!("  {}{ro}", c.help)),
-        ]));
+        out.extend(entry(
+            format!("  :{} {}", c.name, c.args),
+            format!("  {}{ro}", c.help),
+            theme,
+            w,
+        ));
     }
     out.push(Line::from(""));
     out.push(Line::from(Span::styled(
