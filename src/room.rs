@@ -359,6 +359,19 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                     speed: drills.first().map_or(h.speed, |p| p.speed),
                     title: Some(h.title.clone()),
                     severity: Some(h.severity),
+                    briefing: Some(
+                        [
+                            ("", &h.summary),
+                            ("Based on: ", &h.based_on),
+                            ("Invented: ", &h.invented),
+                        ]
+                        .iter()
+                        .filter(|(_, t)| !t.trim().is_empty())
+                        .map(|(k, t)| format!("{k}{}", t.trim()))
+                        .collect::<Vec<_>>()
+                        .join("\n\n"),
+                    )
+                    .filter(|b| !b.is_empty()),
                 },
             )),
             None => seed.push(Draft::new(

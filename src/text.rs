@@ -164,6 +164,46 @@ fn html_to_text(s: &str) -> String {
     }
 }
 
+/// One line of `s` (sanitised like [`line`]) in at most `width` terminal columns. Text
+/// that does not fit is cut after the last whole word that fits and ends in `…`; only a
+/// first word longer than the whole width is cut inside.
+pub fn shorten(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let s = line(s);
+    let cols = |t: &str| -> usize { t.chars().map(|c| c.width().unwrap_or(0)).sum() };
+    if cols(&s) <= width {
+        return s;
+    }
+    if width == 0 {
+        return String::new();
+    }
+    // Room for the text before the ellipsis.
+    let room = width - 1;
+    let mut used = 0;
+    let mut end = 0; // byte index: everything before fits
+    let mut word_end = None; // byte index of the last space that fits
+    for (i, c) in s.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room {
+            break;
+        }
+        if c == ' ' {
+            word_end = Some(i);
+        }
+        used += w;
+        end = i + c.len_utf8();
+    }
+    // A word boundary right after the cut counts too ("one two|" + " three").
+    if s[end..].starts_with(' ') {
+        word_end = Some(end);
+    }
+    let cut = match word_end {
+        Some(i) if i > 0 => s[..i].trim_end(),
+        _ => &s[..end],
+    };
+    format!("{cut}…")
+}
+
 /// True if the string would be changed by [`line`]: used by tests and by the room to
 /// refuse hostile text typed by people.
 pub fn is_clean_line(s: &str) -> bool {
@@ -207,6 +247,22 @@ mod tests {
         let t = html_block("<p>a\x1b]52;c;ZXZpbA==\x07b</p><p>c&#27;[2J&#155;31md</p>");
         assert!(t.starts_with("ab\n"), "{t:?}");
         assert!(!t.contains('\x1b') && !t.contains('\u{9b}'), "{t:?}");
+    }
+
+    #[test]
+    fn shorten_cuts_at_a_word_boundary() {
+        assert_eq!(shorten("short enough", 20), "short enough");
+        assert_eq!(shorten("the quick brown fox jumps", 16), "the quick brown…");
+        assert_eq!(shorten("the quick brown fox jumps", 15), "the quick…");
+        assert_eq!(shorten("unbreakableword here", 8), "unbreak…");
+        assert_eq!(shorten("a\x1b[31mred\x1b[0m alert now", 9), "ared…");
+        assert_eq!(shorten("决策 决策 决策", 9), "决策…");
+        assert_eq!(shorten("决策 决策 决策", 10), "决策 决策…");
+        assert_eq!(shorten("anything", 0), "");
+        for w in 0..30 {
+            let s = shorten("Detection 3/7 · Mitigation 0/7 · Communication 0/3", w);
+            assert!(s.chars().count() <= w, "{w}: {s:?}");
+        }
     }
 
     #[test]

@@ -30,6 +30,10 @@ struct Room {
 
 impl Room {
     fn start() -> Room {
+        Room::start_sized(120, 40)
+    }
+
+    fn start_sized(cols: u16, rows: u16) -> Room {
         let dir = tempfile::tempdir().expect("tempdir");
         let cwd = dir.path().join("work");
         for d in ["work", "home", "config", "state", "data"] {
@@ -37,8 +41,8 @@ impl Room {
         }
         let pty = native_pty_system()
             .openpty(PtySize {
-                rows: 40,
-                cols: 120,
+                rows,
+                cols,
                 pixel_width: 0,
                 pixel_height: 0,
             })
@@ -57,7 +61,12 @@ impl Room {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
         let writer = pty.master.take_writer().expect("pty writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let size = |n: u16, d: NonZeroU16| NonZeroU16::new(n).unwrap_or(d);
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            size(rows, ROWS),
+            size(cols, COLS),
+            0,
+        )));
         let raw = Arc::new(Mutex::new(Vec::new()));
         {
             let (screen, raw) = (screen.clone(), raw.clone());
@@ -307,6 +316,60 @@ fn resolving_the_drill_shows_its_report_and_export_writes_the_postmortem() {
     let (status, out) = room.quit();
     assert!(status.success());
     assert_restored(&out);
+}
+
+#[test]
+fn the_drill_briefing_shows_at_start_and_in_help_and_comes_from_the_log() {
+    let mut room = Room::start();
+    room.wait_screen("the briefing", |s| {
+        s.contains("Drill briefing")
+            && s.contains("A reconstructed drill")
+            && s.contains("Invented")
+    });
+    // The log carries it, so SSH views and replays show the same briefing.
+    let started = room.wait_log("drill_started", |e| e["kind"]["type"] == "drill_started");
+    let briefing = started["kind"]["briefing"].as_str().unwrap_or_default();
+    assert!(
+        briefing.contains("A reconstructed drill")
+            && briefing.contains("Invented: Everything numeric"),
+        "{briefing}"
+    );
+    room.send(b"\x1b");
+    room.wait_screen("the room without the briefing", |s| {
+        !s.contains("Drill briefing") && s.contains("Timeline")
+    });
+    room.send(b"?");
+    room.wait_screen("the briefing in the help", |s| {
+        s.contains("Help") && s.contains("Drill briefing") && s.contains("A reconstructed drill")
+    });
+    let (status, out) = room.quit();
+    assert!(status.success());
+    assert_restored(&out);
+}
+
+#[test]
+fn every_checklist_phase_shows_its_progress_at_80x24_and_120x40() {
+    for (cols, rows) in [(80, 24), (120, 40)] {
+        let mut room = Room::start_sized(cols, rows);
+        room.wait_screen("the briefing", |s| s.contains("Drill briefing"));
+        room.send(b"\x1b");
+        let phases = |s: &str| {
+            s.contains("Detection 0/7")
+                && s.contains("Mitigation 0/7")
+                && s.contains("Communication 0/7")
+        };
+        room.wait_screen(&format!("all three phases at {cols}x{rows}"), |s| {
+            phases(s) && s.contains("[ ] Confirm impact")
+        });
+        // Focus the checklists, move to the last phase: it opens, the others stay listed.
+        room.send(b"\t");
+        room.send(b"\x1b[D");
+        room.wait_screen(&format!("communication open at {cols}x{rows}"), |s| {
+            phases(s) && s.contains("[ ] Name a comms lead") && !s.contains("[ ] Confirm impact")
+        });
+        let (status, _) = room.quit();
+        assert!(status.success());
+    }
 }
 
 /// Run in a child process (see below): enters the room's terminal mode, then panics.

@@ -176,6 +176,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
                 speed,
                 title: None,
                 severity: None,
+                briefing: None,
             }
         }),
         (name(&["pager_escalated", "vote"]), 0u32..10).prop_map(|(kind, n)| EventKind::Unknown {

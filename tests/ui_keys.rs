@@ -286,14 +286,87 @@ fn impact_is_back_dated_in_utc() {
             at: want - Duration::minutes(58)
         })
     );
-    // A clock time later than now means yesterday.
     assert_eq!(
-        r.cmd("impact 23:00"),
+        r.cmd("impact 2026-11-21 13:58"),
+        rec(EventKind::ImpactStarted { at: want })
+    );
+    // Today's date is not repeated in the confirmation.
+    let (m, err) = r.app.message().expect("a message");
+    assert!(
+        !err && m.contains("13:58:00 UTC") && !m.contains("2026"),
+        "{m}"
+    );
+}
+
+#[test]
+fn impact_more_than_six_hours_back_asks_first_and_names_the_day() {
+    let mut r = Room::live();
+    // now is 2026-11-21 14:12:34 UTC: 23:00 is yesterday, 15 h ago.
+    let yesterday = Utc
+        .with_ymd_and_hms(2026, 11, 20, 23, 0, 0)
+        .single()
+        .expect("time");
+    assert!(r.cmd("impact 23:00").is_empty(), "asks before recording");
+    let Input::Confirm(q) = r.app.input.clone() else {
+        panic!("no question asked: {:?}", r.app.input);
+    };
+    assert!(
+        q.contains("2026-11-20 23:00") && q.contains("yesterday"),
+        "{q}"
+    );
+    assert!(
+        r.screen(120, 40).contains("2026-11-20 23:00"),
+        "the question is on screen"
+    );
+    assert_eq!(
+        r.send(ch('y')),
+        rec(EventKind::ImpactStarted { at: yesterday })
+    );
+    let (m, _) = r.app.message().expect("a message");
+    assert!(
+        m.contains("2026-11-20 23:00") && m.contains("yesterday"),
+        "{m}"
+    );
+    // Any other key records nothing.
+    assert!(r.cmd("impact 2026-11-19 08:00").is_empty());
+    assert!(matches!(r.app.input, Input::Confirm(_)));
+    assert!(r.send(ch('n')).is_empty());
+    assert_eq!(r.app.input, Input::Normal);
+    let (m, err) = r.app.message().expect("a message");
+    assert!(!err && m.contains("nothing recorded"), "{m}");
+    // Six hours or less: recorded at once.
+    assert_eq!(
+        r.cmd("impact 08:30"),
         rec(EventKind::ImpactStarted {
-            at: Utc
-                .with_ymd_and_hms(2026, 11, 20, 23, 0, 0)
-                .single()
-                .expect("time")
+            at: yesterday + Duration::minutes(9 * 60 + 30)
+        })
+    );
+    // Still no future times.
+    assert!(r.cmd("impact 2026-11-22 10:00").is_empty());
+    assert!(
+        r.app
+            .message()
+            .is_some_and(|(m, e)| e && m.contains("future"))
+    );
+}
+
+#[test]
+fn resolving_an_undeclared_incident_asks_first() {
+    let mut r = Room::live();
+    r.inc = Incident::new();
+    assert!(!r.inc.declared);
+    assert!(r.cmd("resolve").is_empty());
+    let Input::Confirm(q) = r.app.input.clone() else {
+        panic!("no question asked: {:?}", r.app.input);
+    };
+    assert!(q.contains("declared"), "{q}");
+    assert!(r.send(key(KeyCode::Esc)).is_empty(), "Esc cancels");
+    assert_eq!(r.app.input, Input::Normal);
+    assert!(r.cmd("state resolved").is_empty());
+    assert_eq!(
+        r.send(ch('y')),
+        rec(EventKind::StateChanged {
+            state: IncidentState::Resolved
         })
     );
 }
@@ -545,6 +618,32 @@ fn help_lists_every_key_and_command() {
     }
     r.send(key(KeyCode::Esc));
     assert!(!r.app.help_open());
+}
+
+#[test]
+fn long_help_lines_and_header_times_are_not_cut_mid_word_at_120_columns() {
+    let mut r = Room::live();
+    // The header's second line: whole times, or "…" where the rest did not fit.
+    let s = r.screen(120, 40);
+    let times = s.lines().nth(1).expect("the header's second line");
+    assert!(
+        !times.contains("TTA 2m ") || times.contains("TTA 2m10s"),
+        "{times}"
+    );
+    assert!(times.trim_end().ends_with('…'), "{times}");
+    // The help wraps what is longer than its pane.
+    r.send(ch('?'));
+    for _ in 0..5 {
+        r.send(key(KeyCode::PageDown));
+    }
+    let s = r.screen(120, 40);
+    let flat: String = s
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '┃' || c == ' ').to_string() + " ")
+        .collect();
+    for want in ["within the last 24 h)", "impact drill unknown"] {
+        assert!(flat.contains(want), "{want:?} cut:\n{s}");
+    }
 }
 
 #[test]

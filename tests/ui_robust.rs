@@ -253,6 +253,7 @@ fn hostile_incident() -> Incident {
             speed: 1.0,
             title: None,
             severity: None,
+            briefing: Some(format!("{}{}", HOSTILE.concat(), long())),
         },
     );
     Incident::fold(&ev)
@@ -315,6 +316,13 @@ fn hostile_text_in_every_pane_never_reaches_a_cell() {
         (133, 47),
     ] {
         let mut app = App::new(AppOptions::new("ana\x1b]52;c;eA==\x07"));
+        // The drill's briefing shows first, cleaned too; Esc closes it.
+        let b = render(&mut app, &inc, w, h);
+        assert_clean(&b, &format!("{w}x{h} briefing"));
+        let s: String = b.content().iter().map(|c| c.symbol()).collect();
+        assert!(s.contains("Drill briefing"), "{w}x{h}");
+        let esc = TermEvent::Key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        app.handle_input(&esc, &inc, sample::now());
         let b = render(&mut app, &inc, w, h);
         assert_clean(&b, &format!("{w}x{h}"));
         assert_borders(&b, &inc, w, h);

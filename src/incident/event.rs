@@ -373,6 +373,9 @@ pub enum EventKind {
         /// The scenario's suggested severity (shown until the people declare one).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         severity: Option<Severity>,
+        /// The scenario's briefing (summary, which numbers are invented), shown at start.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        briefing: Option<String>,
     },
     /// A room opening this log found `lines` damaged lines and moved them to `moved_to`.
     LogRepaired {

@@ -362,6 +362,8 @@ pub struct Incident {
     pub declared: bool,
     /// Set when the log is a drill: the scenario's name.
     pub drill: Option<String>,
+    /// The drill's briefing (from `drill_started`), shown when a drill room opens.
+    pub drill_briefing: Option<String>,
     /// role → person (empty roles are removed).
     pub roles: BTreeMap<String, String>,
     /// People in the room now.
@@ -402,6 +404,7 @@ impl Incident {
             state: IncidentState::Investigating,
             declared: false,
             drill: None,
+            drill_briefing: None,
             roles: BTreeMap::new(),
             present: BTreeSet::new(),
             participants: BTreeSet::new(),
@@ -836,8 +839,12 @@ impl Incident {
                 speed,
                 title,
                 severity,
+                briefing,
             } => {
                 self.drill = Some(scenario.clone());
+                if let Some(b) = briefing {
+                    self.drill_briefing = Some(crate::text::block(b));
+                }
                 if !self.declared {
                     if let Some(t) = title {
                         self.title = t.clone();

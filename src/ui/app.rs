@@ -94,6 +94,8 @@ pub enum Input {
     Note(String),
     Filter(String),
     ConfirmQuit,
+    /// A question (shown in the command line) before something is recorded: `y` records.
+    Confirm(String),
 }
 
 const MAX_INPUT: usize = 2_000;
@@ -112,6 +114,10 @@ pub struct App {
     help: Option<usize>,
     /// The drill report overlay was closed by the person.
     report_closed: bool,
+    /// The drill briefing overlay was closed by the person.
+    briefing_closed: bool,
+    /// What `y` records while `Input::Confirm` asks, and the message then shown.
+    pending: Option<(Vec<Action>, String)>,
     pub input: Input,
     history: Vec<String>,
     hist_pos: Option<usize>,
@@ -140,6 +146,8 @@ impl App {
             zoom: None,
             help: None,
             report_closed: false,
+            briefing_closed: false,
+            pending: None,
             input: Input::Normal,
             history: Vec::new(),
             hist_pos: None,
@@ -189,6 +197,14 @@ impl App {
     /// Is the drill report showing (a drill room whose incident is resolved)?
     pub fn report_visible(&self, inc: &Incident) -> bool {
         self.opts.drill.is_some() && inc.state == IncidentState::Resolved && !self.report_closed
+    }
+
+    /// Is the drill's briefing showing (a drill room, until the person closes it)?
+    pub fn briefing_visible(&self, inc: &Incident) -> bool {
+        inc.drill_briefing.is_some()
+            && !self.briefing_closed
+            && self.help.is_none()
+            && !self.report_visible(inc)
     }
 
     /// Is the help overlay open?
@@ -331,12 +347,31 @@ impl App {
                 self.info("stayed in the room");
                 return Vec::new();
             }
+            Input::Confirm(_) => {
+                self.input = Input::Normal;
+                let pending = self.pending.take();
+                if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y'))
+                    && let Some((actions, msg)) = pending
+                {
+                    self.info(msg);
+                    return actions;
+                }
+                self.info("cancelled: nothing recorded");
+                return Vec::new();
+            }
             Input::Command(_) | Input::Note(_) | Input::Filter(_) => return self.edit(k, inc, now),
         }
         if self.report_visible(inc) && matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
             self.report_closed = true;
             self.mark_dirty();
             return Vec::new();
+        }
+        if self.briefing_visible(inc) {
+            // Esc (or Enter) closes the briefing; any other key closes it and does its job.
+            self.briefing_closed = true;
+            if matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
+                return Vec::new();
+            }
         }
         if let Some(scroll) = self.help {
             match k.code {
@@ -379,6 +414,8 @@ impl App {
             }
             KeyAction::Up => self.scroll(inc, -1),
             KeyAction::Down => self.scroll(inc, 1),
+            KeyAction::PageUp if self.focus == PaneId::Timeline => self.timeline.page_up(tl),
+            KeyAction::PageDown if self.focus == PaneId::Timeline => self.timeline.page_down(tl),
             KeyAction::PageUp => self.scroll(inc, -(self.page() as isize)),
             KeyAction::PageDown => self.scroll(inc, self.page() as isize),
             KeyAction::Left | KeyAction::Right if self.focus == PaneId::Checklists => {
@@ -399,7 +436,7 @@ impl App {
                 p => self.scrolls[p as usize] = 0,
             },
             KeyAction::Bottom => match self.focus {
-                PaneId::Timeline => self.timeline.bottom = None,
+                PaneId::Timeline => self.timeline.follow(),
                 PaneId::Checklists => self.sel = last_item(inc),
                 p => self.scrolls[p as usize] = usize::MAX / 2,
             },
@@ -443,8 +480,12 @@ impl App {
         Vec::new()
     }
 
+    /// Rows a page moves in the focused pane: its inner height less one.
     fn page(&self) -> usize {
-        self.timeline.rows.saturating_sub(1).max(1)
+        self.screen
+            .as_ref()
+            .and_then(|s| s.rect(self.focus))
+            .map_or(1, |r| (r.height as usize).saturating_sub(3).max(1))
     }
 
     fn scroll(&mut self, inc: &Incident, d: isize) {
@@ -629,7 +670,13 @@ impl App {
                         Vec::new()
                     }
                     Ok(Command::Record(kind)) => {
-                        self.info(format!("{NOT_YET_RECORDED}:{}", fit(&line, 60)));
+                        let msg = format!("{NOT_YET_RECORDED}{}", command::described(&kind, &line, now));
+                        if let Some(q) = command::confirmation(&kind, inc, now) {
+                            self.pending = Some((vec![Action::Record(kind)], msg));
+                            self.input = Input::Confirm(q);
+                            return Vec::new();
+                        }
+                        self.info(msg);
                         vec![Action::Record(kind)]
                     }
                     Ok(Command::Theme(name)) => {
@@ -822,7 +869,14 @@ impl App {
             }
         }
         if let Some(s) = self.help {
-            self.help = Some(help::draw(buf, screen.body, &t, self.opts.read_only, s));
+            self.help = Some(help::draw(
+                buf,
+                screen.body,
+                &t,
+                self.opts.read_only,
+                inc.drill_briefing.as_deref(),
+                s,
+            ));
         } else if self.report_visible(inc)
             && let Some((header, speed)) = &self.opts.drill
         {
@@ -834,6 +888,28 @@ impl App {
                 "Drill report",
                 "Esc closes",
                 &report.render_text(),
+            );
+        } else if self.briefing_visible(inc)
+            && let Some(b) = &inc.drill_briefing
+        {
+            // Beside the signals where the screen has columns: the first thing to do in
+            // a drill is to read them, and the timeline is empty at the start anyway.
+            let area = match screen.rect(PaneId::Timeline) {
+                Some(r) if screen.body.width >= 100 && r.x > screen.body.x => Rect::new(
+                    r.x,
+                    screen.body.y,
+                    screen.body.right().saturating_sub(r.x),
+                    screen.body.height,
+                ),
+                _ => screen.body,
+            };
+            help::draw_text(
+                buf,
+                area,
+                &t,
+                "Drill briefing",
+                "Esc closes · ? shows it again",
+                &text::block(b),
             );
         }
         self.draw_command(buf, screen.command, &t, inc);
@@ -863,6 +939,7 @@ impl App {
                 "The incident is still open. Leave the room? y = leave, any other key = stay",
                 t.s(Sem::Warn),
             )),
+            Input::Confirm(q) => Line::from(Span::styled(fit(q, w), t.s(Sem::Warn))),
             Input::Normal => match &self.message {
                 Some((m, true)) => Line::from(Span::styled(fit(m, w), t.s(Sem::Error))),
                 Some((m, false)) => Line::from(Span::styled(fit(m, w), t.s(Sem::Info))),
@@ -907,7 +984,10 @@ impl App {
 
     fn draw_hints(&self, buf: &mut Buffer, r: Rect, t: &Theme) {
         let mut x = r.x;
-        let editing = !matches!(self.input, Input::Normal | Input::ConfirmQuit);
+        let editing = !matches!(
+            self.input,
+            Input::Normal | Input::ConfirmQuit | Input::Confirm(_)
+        );
         let pairs: Vec<(&str, &str)> = if editing {
             vec![
                 ("Enter", "submit"),

@@ -1,6 +1,6 @@
 //! `:` commands: parsing into events (or view changes), completion, and the help table.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 
 use crate::incident::state::STANDARD_ROLES;
 use crate::incident::{EventKind, Incident, IncidentState, Severity};
@@ -47,8 +47,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "impact",
-        args: "HH:MM[:SS]|RFC3339",
-        help: "back-date when impact started (UTC)",
+        args: "HH:MM[:SS]|YYYY-MM-DD HH:MM|RFC3339",
+        help: "back-date when impact started (UTC; HH:MM is within the last 24 h)",
         writes: true,
     },
     CommandSpec {
@@ -144,17 +144,23 @@ fn resolve_name(word: &str) -> Result<&'static str, String> {
     }
 }
 
-/// Parses `HH:MM[:SS]` (UTC, today; yesterday if that is still to come) or RFC 3339.
+/// Parses `HH:MM[:SS]` (UTC, the last such time within 24 h: today, or yesterday if that
+/// is still to come), `YYYY-MM-DD HH:MM[:SS]` (UTC) or RFC 3339.
 pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
+    for f in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Ok(t.and_utc());
+        }
+    }
     let t = NaiveTime::parse_from_str(s, "%H:%M:%S")
         .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M"))
         .map_err(|_| {
             format!(
-                "bad time {:?}: use HH:MM, HH:MM:SS (UTC) or RFC 3339",
+                "bad time {:?}: use HH:MM, HH:MM:SS, YYYY-MM-DD HH:MM (UTC) or RFC 3339",
                 crate::text::line_max(s, 40)
             )
         })?;
@@ -163,6 +169,57 @@ pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> 
         Ok(today - chrono::Duration::days(1))
     } else {
         Ok(today)
+    }
+}
+
+/// A back-dated impact start further back than this is confirmed first.
+pub const CONFIRM_IMPACT_AFTER: Duration = Duration::hours(6);
+
+/// `13:58 UTC (14m ago)` today, `2026-11-20 23:59 UTC (yesterday, 14h13m ago)` otherwise.
+pub fn describe_time(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let ago = crate::incident::format_duration((now - at).max(Duration::zero()));
+    let day = at.date_naive();
+    if day == now.date_naive() {
+        format!("{} UTC ({ago} ago)", at.format("%H:%M:%S"))
+    } else if Some(day) == now.date_naive().pred_opt() {
+        format!(
+            "{} UTC (yesterday, {ago} ago)",
+            at.format("%Y-%m-%d %H:%M:%S")
+        )
+    } else {
+        format!("{} UTC ({ago} ago)", at.format("%Y-%m-%d %H:%M:%S"))
+    }
+}
+
+/// The question to ask before recording `kind`, if it needs a `y` first: an impact start
+/// more than six hours back, or resolving an incident nobody declared.
+pub fn confirmation(kind: &EventKind, incident: &Incident, now: DateTime<Utc>) -> Option<String> {
+    match kind {
+        EventKind::ImpactStarted { at } if now - *at > CONFIRM_IMPACT_AFTER => Some(format!(
+            "Impact started {}? y = record, any other key = cancel",
+            describe_time(*at, now)
+        )),
+        EventKind::StateChanged {
+            state: IncidentState::Resolved,
+        } if !incident.declared => Some(
+            "The incident was never declared. Resolve it anyway? y = resolve, any other key = cancel"
+                .to_string(),
+        ),
+        _ => None,
+    }
+}
+
+/// What the status line says of `kind` (from the command `line`), after "not yet recorded: "
+/// or "recorded: ".
+pub fn described(kind: &EventKind, line: &str, now: DateTime<Utc>) -> String {
+    match kind {
+        EventKind::ImpactStarted { at } => {
+            format!("impact started {}", describe_time(*at, now))
+        }
+        _ => format!(
+            ":{}",
+            crate::ui::paint::fit(&crate::text::line_max(line, 200), 60)
+        ),
     }
 }
 

@@ -110,6 +110,7 @@ pub fn events() -> Vec<Event> {
             speed: 1.0,
             title: None,
             severity: None,
+            briefing: None,
         },
     );
     for (list, items) in [

@@ -51,17 +51,16 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
         .count();
     // Failing sources: their panes may be showing old data.
     for st in cx.inc.sources.values().filter(|s| !s.ok) {
-        let since = st.last_data.unwrap_or(st.since);
+        let data = match st.last_data {
+            Some(t) => format!("data {} old", ago(cx.now, t)),
+            None => "no data yet".to_string(),
+        };
         let err = st
             .error
             .as_deref()
             .map(|e| format!(": {}", text::line_max(e, 200)))
             .unwrap_or_default();
-        let line = format!(
-            "× {} failing, data {} old{err}",
-            text::line_max(&st.name, 60),
-            ago(cx.now, since)
-        );
+        let line = format!("× {} failing, {data}{err}", text::line_max(&st.name, 60));
         out.push(Line::from(Span::styled(fit(&line, w), t.s(Sem::Stale))));
     }
     if resolved > 0 {

@@ -5,12 +5,25 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use crate::incident::{Direction, SignalDef};
-use crate::ui::paint::{level_style, put_sym};
+use crate::ui::paint::{level_style, put, put_sym, width};
 use crate::ui::theme::{Sem, Theme};
 
 const BARS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
 
-/// Draws `points` (unix millis, value) between `from` and `to` into `area`.
+/// `60m`, `1h`, `1h30m`, `45s`: the span of the x axis.
+fn span_label(ms: i64) -> String {
+    let s = (ms / 1000).max(0);
+    match (s / 3600, (s % 3600) / 60, s % 60) {
+        (h, 0, 0) if h > 0 => format!("{h}h"),
+        (0, m, 0) if m > 0 => format!("{m}m"),
+        (h, m, 0) if h > 0 => format!("{h}h{m}m"),
+        _ => crate::incident::format_duration(chrono::Duration::seconds(s)),
+    }
+}
+
+/// Draws `points` (unix millis, value) between `from` and `to` into `area`, with its scale
+/// in the same rows: the top and bottom of the y axis (and the thresholds where there is
+/// room) in a gutter on the left, the time span of the x axis at the top left of the plot.
 /// Cost: one pass over the points in the window plus one over the cells.
 pub fn draw(
     buf: &mut Buffer,
@@ -22,9 +35,109 @@ pub fn draw(
     theme: &Theme,
 ) {
     let area = area.intersection(*buf.area());
+    if area.width == 0 || area.height == 0 || points.is_empty() {
+        return;
+    }
+    let lo_i = points.partition_point(|p| p.0 < from);
+    let hi_i = points.partition_point(|p| p.0 <= to);
+    let inside = &points[lo_i..hi_i.max(lo_i)];
+    // The scale: from the lowest value (or 0) to the highest value or threshold.
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in inside.iter().map(|p| p.1).filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return;
+    }
+    for t in [def.warn, def.crit].into_iter().flatten() {
+        if t.is_finite() {
+            hi = hi.max(t * 1.05);
+        }
+    }
+    lo = lo.min(0.0);
+    if hi <= lo {
+        hi = lo + 1.0;
+    }
+    let rows = area.height as usize;
+    let hi_l = def.format(hi);
+    let lo_l = def.format(lo);
+    let span = format!("←{}", span_label(to - from));
+    let wide = |n: usize| area.width as usize >= n;
+    // The gutter: labels right-aligned, then the axis.
+    let label_w = if rows >= 2 {
+        width(&hi_l).max(width(&lo_l))
+    } else {
+        width(&hi_l)
+    };
+    let gutter = if wide(label_w + 1 + 12) {
+        (label_w + 1) as u16
+    } else {
+        0
+    };
+    let plot = Rect::new(area.x + gutter, area.y, area.width - gutter, area.height);
+    plot_bars(buf, plot, points, from, to, def, theme, lo, hi);
+    if gutter == 0 {
+        return;
+    }
+    let dim = theme.s(Sem::Dim);
+    let label = |buf: &mut Buffer, y: u16, l: &str, axis: &str| {
+        let x = area.x + (label_w - width(l)) as u16;
+        put(buf, area, x, y, l, dim);
+        put_sym(buf, area, area.x + label_w as u16, y, axis, dim);
+    };
+    let top = area.y;
+    let bottom = area.bottom() - 1;
+    for y in top..=bottom {
+        put_sym(buf, area, area.x + label_w as u16, y, "│", dim);
+    }
+    if rows == 1 {
+        label(buf, top, &hi_l, "┤");
+    } else {
+        label(buf, top, &hi_l, "┤");
+        label(buf, bottom, &lo_l, "┤");
+        // Threshold values on their rows, where they do not crowd the ends.
+        let eighths = (rows * 8) as f64;
+        for (t, sem) in [(def.warn, Sem::Warn), (def.crit, Sem::Crit)] {
+            let Some(t) = t.filter(|t| t.is_finite()) else {
+                continue;
+            };
+            let r = ((((t - lo) / (hi - lo)) * eighths)
+                .round()
+                .clamp(0.0, eighths) as usize
+                / 8)
+            .min(rows - 1);
+            let y = area.bottom() - 1 - r as u16;
+            let l = def.format(t);
+            if y > top && y < bottom && width(&l) <= label_w {
+                let x = area.x + (label_w - width(&l)) as u16;
+                put(buf, area, x, y, &l, theme.s(sem));
+                put_sym(buf, area, area.x + label_w as u16, y, "┤", dim);
+            }
+        }
+    }
+    if plot.width as usize >= width(&span) + 8 {
+        put(buf, plot, plot.x, top, &span, dim);
+    }
+}
+
+/// The bars and threshold lines between `lo` and `hi` filling `area`.
+#[allow(clippy::too_many_arguments)]
+fn plot_bars(
+    buf: &mut Buffer,
+    area: Rect,
+    points: &[(i64, f64)],
+    from: i64,
+    to: i64,
+    def: &SignalDef,
+    theme: &Theme,
+    lo: f64,
+    hi: f64,
+) {
     let cols = area.width as usize;
     let rows = area.height as usize;
-    if cols == 0 || rows == 0 || points.is_empty() {
+    if cols == 0 || rows == 0 {
         return;
     }
     let span = (to - from).max(1) as f64;
@@ -58,24 +171,6 @@ pub fn draw(
             None if i < last_col => *c = last,
             None => {}
         }
-    }
-    let mut lo = f64::INFINITY;
-    let mut hi = f64::NEG_INFINITY;
-    for v in colv.iter().flatten() {
-        lo = lo.min(*v);
-        hi = hi.max(*v);
-    }
-    if !lo.is_finite() {
-        return;
-    }
-    for t in [def.warn, def.crit].into_iter().flatten() {
-        if t.is_finite() {
-            hi = hi.max(t * 1.05);
-        }
-    }
-    lo = lo.min(0.0);
-    if hi <= lo {
-        hi = lo + 1.0;
     }
     let eighths = (rows * 8) as f64;
     let scale = |v: f64| -> usize {

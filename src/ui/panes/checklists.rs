@@ -17,8 +17,10 @@ fn title_case(s: &str) -> String {
     }
 }
 
-/// Draws the checklists; `sel` is (list, item). Returns the rows of items as
-/// `(y, list, item)` for mouse clicks.
+/// Draws the checklists; `sel` is (list, item). Every list's progress line is always
+/// shown; when not everything fits, only the selected list shows its items (scrolled to
+/// keep the selection in view). Returns the rows of items, and of list headers as their
+/// first item, as `(y, list, item)` for mouse clicks.
 pub fn draw(
     buf: &mut Buffer,
     area: Rect,
@@ -30,37 +32,49 @@ pub fn draw(
     let t = cx.theme;
     let w = area.width as usize;
     let h = area.height as usize;
-    // Row plan: None = list header of list i, Some(j) = item j.
-    let mut plan: Vec<(usize, Option<usize>)> = Vec::new();
-    for (li, l) in cx.inc.checklists.iter().enumerate() {
-        plan.push((li, None));
-        for j in 0..l.items.len() {
-            plan.push((li, Some(j)));
-        }
-    }
-    if plan.is_empty() || h == 0 {
+    let lists = &cx.inc.checklists;
+    let total: usize = lists.iter().map(|l| l.items.len() + 1).sum();
+    if lists.is_empty() || h == 0 {
         return Vec::new();
     }
-    // Keep the selection in view.
-    let sel_row = plan
-        .iter()
-        .position(|p| *p == (sel.0, Some(sel.1)))
-        .unwrap_or(0);
-    if sel_row < *scroll + 1 {
-        *scroll = sel_row.saturating_sub(1);
+    // Row plan: None = list header of list i, Some(j) = item j.
+    let mut plan: Vec<(usize, Option<usize>)> = Vec::new();
+    if total <= h {
+        *scroll = 0;
+        for (li, l) in lists.iter().enumerate() {
+            plan.push((li, None));
+            plan.extend((0..l.items.len()).map(|j| (li, Some(j))));
+        }
+    } else {
+        let open = if lists.get(sel.0).is_some() { sel.0 } else { 0 };
+        let n_items = lists.get(open).map_or(0, |l| l.items.len());
+        let room = h.saturating_sub(lists.len());
+        // Keep the selection in the part of the open list that shows.
+        if sel.1 < *scroll {
+            *scroll = sel.1;
+        }
+        if room > 0 && sel.1 >= *scroll + room {
+            *scroll = sel.1 + 1 - room;
+        }
+        *scroll = (*scroll).min(n_items.saturating_sub(room));
+        for li in 0..lists.len() {
+            plan.push((li, None));
+            if li == open {
+                plan.extend((*scroll..n_items).take(room).map(|j| (li, Some(j))));
+            }
+        }
     }
-    if sel_row >= *scroll + h {
-        *scroll = sel_row + 1 - h;
-    }
-    *scroll = (*scroll).min(plan.len().saturating_sub(h));
     let mut rows = Vec::new();
-    for (yi, (li, item)) in plan.iter().skip(*scroll).take(h).enumerate() {
+    for (yi, (li, item)) in plan.iter().take(h).enumerate() {
         let y = area.y + yi as u16;
         let Some(list) = cx.inc.checklists.get(*li) else {
             continue;
         };
         match item {
             None => {
+                if !list.items.is_empty() {
+                    rows.push((y, *li, 0));
+                }
                 let (d, n) = (list.done(), list.total());
                 let st = if n > 0 && d == n {
                     t.s(Sem::Ok)

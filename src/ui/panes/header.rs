@@ -137,7 +137,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
             let v = inc
                 .times
                 .get(k)
-                .map(|t| t.format("%H:%M:%S").to_string())
+                .map(|t| {
+                    // A time on another day than today carries its date.
+                    if t.date_naive() == cx.now.date_naive() {
+                        t.format("%H:%M:%S").to_string()
+                    } else {
+                        t.format("%Y-%m-%d %H:%M:%S").to_string()
+                    }
+                })
                 .unwrap_or_else(|| "–".into());
             s.push(Span::styled(format!("{} ", k.label()), t.s(Sem::Dim)));
             s.push(Span::raw(format!("{v}   ")));
@@ -164,7 +171,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
             s.push(Span::styled("│ ", t.s(Sem::Dim)));
             s.push(Span::raw(others.join(" · ")));
         }
-        put_line(buf, area, area.x + 1, area.y + 1, &Line::from(s).style(hs));
+        let room = (area.width as usize).saturating_sub(1);
+        put_line(
+            buf,
+            area,
+            area.x + 1,
+            area.y + 1,
+            &Line::from(cut_spans(s, room)).style(hs),
+        );
     }
 }
 
@@ -179,4 +193,48 @@ pub fn draw_alert(buf: &mut Buffer, area: Rect, problem: &str, t: &Theme) {
     fill(buf, row, style);
     let text = fit(&format!(" {} ", text::line(problem)), area.width as usize);
     put(buf, row, row.x, row.y, &text, style);
+}
+
+/// Spans cut to `w` columns between whole parts: after the last gap of two spaces (between
+/// one time and the next) that fits, else after the last whole word; `…` marks the cut.
+fn cut_spans(spans: Vec<Span<'static>>, w: usize) -> Vec<Span<'static>> {
+    if line_width(&spans) <= w {
+        return spans;
+    }
+    let joined: String = spans.iter().map(|s| s.content.as_ref()).collect();
+    // What is kept plus " …" fits.
+    let fits = |end: usize| width(joined[..end].trim_end()) + 2 <= w;
+    let last_fit = |sep: &str| {
+        joined
+            .match_indices(sep)
+            .map(|(i, _)| i)
+            .filter(|i| *i > 0 && fits(*i))
+            .last()
+    };
+    let end = last_fit("  ").or_else(|| last_fit(" ")).unwrap_or_else(|| {
+        joined
+            .char_indices()
+            .map(|(i, _)| i)
+            .take_while(|i| fits(*i))
+            .last()
+            .unwrap_or(0)
+    });
+    let mut out = Vec::new();
+    let mut at = 0;
+    for sp in spans {
+        if at >= end {
+            break;
+        }
+        let c = sp.content.as_ref();
+        let take = c.len().min(end - at);
+        let part = c.get(..take).unwrap_or(c).to_string();
+        at += c.len();
+        out.push(Span::styled(part, sp.style));
+    }
+    if let Some(last) = out.last_mut() {
+        let t = last.content.trim_end().to_string();
+        last.content = t.into();
+    }
+    out.push(Span::raw(" …"));
+    out
 }

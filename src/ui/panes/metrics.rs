@@ -6,9 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::{Ctx, chart};
+use crate::incident::state::SourceStatus;
 use crate::incident::{Level, Signal};
 use crate::text;
-use crate::ui::paint::{ago, fit, level_style, put, put_right, width};
+use crate::ui::paint::{ago, fit, level_style, put, put_right, width, wrap};
 use crate::ui::theme::Sem;
 
 /// Seconds without data after which a source shows as stale.
@@ -28,20 +29,61 @@ pub fn freshness(
         let err = st
             .error
             .as_deref()
-            .map(|e| text::line_max(e, 120))
+            .map(|e| format!(": {}", text::line_max(e, 120)))
             .unwrap_or_default();
-        let since = st
-            .last_data
-            .map(|t| ago(cx.now, t))
-            .unwrap_or_else(|| "never".into());
-        return Some((format!("stale {since}: {err}"), true));
+        let since = match st.last_data {
+            Some(t) => format!("stale {}", ago(cx.now, t)),
+            None => "no data yet".into(),
+        };
+        return Some((format!("{since}{err}"), true));
     }
     match age {
         Some(a) if silent_after.is_some_and(|s| a > s) => {
             Some((format!("stale {}", ago(cx.now, st.last_data?)), true))
         }
         Some(_) => Some((ago(cx.now, st.last_data?), false)),
-        None => None,
+        None => Some(("no data yet".into(), false)),
+    }
+}
+
+/// Failing sources that never delivered data and so have no chart (a Prometheus query
+/// that fails from the start): the log does not say a source's kind, so every such source
+/// that is not known as reports, a status page or the log itself. Sources with data show
+/// their trouble beside their signals.
+pub fn failing_sources<'a>(cx: &Ctx<'a>) -> Vec<&'a SourceStatus> {
+    let inc = cx.inc;
+    inc.sources
+        .values()
+        .filter(|st| !st.ok && st.last_data.is_none() && st.name != crate::room::LOG_SOURCE)
+        .filter(|st| {
+            !inc.signals
+                .values()
+                .any(|s| s.source.as_deref() == Some(st.name.as_str()))
+        })
+        .filter(|st| !inc.reports.contains_key(&st.name))
+        .filter(|st| !inc.pages.iter().any(|p| p.name == st.name))
+        .collect()
+}
+
+/// A failing source where its chart would be: its name, then why, in `area`.
+fn failing(buf: &mut Buffer, area: Rect, y: u16, cx: &Ctx, st: &SourceStatus, rows: usize) {
+    let t = cx.theme;
+    let x = put(buf, area, area.x, y, "× ", t.s(Sem::Crit));
+    let name = text::line_max(&st.name, 100);
+    let why = freshness(cx, Some(&st.name), None)
+        .map(|f| f.0)
+        .unwrap_or_else(|| "failing".into());
+    let why = format!("failing · {why}");
+    if rows <= 1 {
+        let x = put(buf, area, x, y, &name, Style::default());
+        let room = area.right().saturating_sub(x + 1) as usize;
+        put(buf, area, x + 1, y, &fit(&why, room), t.s(Sem::Stale));
+        return;
+    }
+    put(buf, area, x, y, &name, Style::default());
+    let w = area.width.saturating_sub(2) as usize;
+    for (i, l) in wrap(&why, w, rows - 1).iter().enumerate() {
+        put(buf, area, area.x + 2, y + 1 + i as u16, l, t.s(Sem::Stale));
     }
 }
 
@@ -88,9 +130,16 @@ fn header(
     x
 }
 
+/// One chart's worth of the pane: a signal, or a failing source that has none.
+enum Item<'a> {
+    Signal(&'a Signal),
+    Failing(&'a SourceStatus),
+}
+
 pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, scroll: usize) {
     let t = cx.theme;
-    let sigs: Vec<&Signal> = cx.inc.signals.values().collect();
+    let mut sigs: Vec<Item> = cx.inc.signals.values().map(Item::Signal).collect();
+    sigs.extend(failing_sources(cx).into_iter().map(Item::Failing));
     if sigs.is_empty() {
         put(buf, area, area.x, area.y, "no metrics yet", t.s(Sem::Dim));
         return;
@@ -99,7 +148,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, scroll: usize) {
     let h = area.height as usize;
     let name_w = sigs
         .iter()
-        .map(|s| width(&s.name))
+        .map(|s| match s {
+            Item::Signal(s) => width(&s.name),
+            Item::Failing(_) => 0,
+        })
         .max()
         .unwrap_or(4)
         .min((area.width as usize).saturating_sub(2 + 9 + 8).max(4));
@@ -112,6 +164,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, scroll: usize) {
             if y >= area.bottom() {
                 break;
             }
+            let s = match s {
+                Item::Signal(s) => s,
+                Item::Failing(st) => {
+                    failing(buf, area, y, cx, st, per);
+                    continue;
+                }
+            };
             header(buf, area, y, cx, s, name_w, true);
             let ch = Rect::new(
                 area.x + 2,
@@ -131,6 +190,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, scroll: usize) {
         let scroll = scroll.min(n.saturating_sub(h));
         for (i, s) in sigs.iter().skip(scroll).take(h).enumerate() {
             let y = area.y + i as u16;
+            let s = match s {
+                Item::Signal(s) => s,
+                Item::Failing(st) => {
+                    failing(buf, area, y, cx, st, 1);
+                    continue;
+                }
+            };
             let x = header(buf, area, y, cx, s, name_w, false) + 1;
             let fresh = freshness(cx, s.source.as_ref(), Some(STALE_AFTER_SECS));
             if let Some((f, true)) = &fresh {

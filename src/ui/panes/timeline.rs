@@ -86,16 +86,129 @@ impl Filter {
     }
 }
 
+/// Where the timeline's view is pinned. Positions are in the filtered list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Anchor {
+    /// Follows live: the newest entry at the bottom.
+    #[default]
+    Live,
+    /// This entry at the bottom of the pane (scrolled up).
+    Bottom(usize),
+    /// This entry at the top of the pane (Home, Page Down).
+    Top(usize),
+}
+
+/// What a pane shows: entries top-down as (position, rows given to it), and the anchor
+/// that gives exactly this view (the one asked for, or the one it fell back to).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub entries: Vec<(usize, usize)>,
+    pub anchor: Anchor,
+}
+
+/// Which entries a pane of `rows` rows shows for `anchor`, given each entry's full height
+/// in rows (`height(p)`, at least 1). The entry at the far edge from the anchor may get
+/// fewer rows than it needs (it keeps its first line). The pane is never left part empty
+/// while there are entries to fill it: pinned at the bottom above the first entry falls
+/// back to the first entry at the top, pinned at the top past the last entry to live.
+pub fn window(
+    len: usize,
+    rows: usize,
+    anchor: Anchor,
+    mut height: impl FnMut(usize) -> usize,
+) -> Window {
+    if len == 0 || rows == 0 {
+        return Window {
+            entries: Vec::new(),
+            anchor,
+        };
+    }
+    let up = |b: usize, height: &mut dyn FnMut(usize) -> usize| -> (Vec<(usize, usize)>, bool) {
+        // From `b` upwards; true when it ran out of entries before filling the pane.
+        let mut out = Vec::new();
+        let mut used = 0;
+        let mut p = b as isize;
+        while p >= 0 && used < rows {
+            let hgt = height(p as usize).max(1).min(rows - used);
+            out.push((p as usize, hgt));
+            used += hgt;
+            p -= 1;
+        }
+        out.reverse();
+        (out, used < rows)
+    };
+    let down = |t: usize, height: &mut dyn FnMut(usize) -> usize| -> (Vec<(usize, usize)>, bool) {
+        // From `t` downwards; true when the last entry is in, whole.
+        let mut out = Vec::new();
+        let mut used = 0;
+        let mut p = t;
+        let mut whole = true;
+        while p < len && used < rows {
+            let full = height(p).max(1);
+            let hgt = full.min(rows - used);
+            whole = hgt == full;
+            out.push((p, hgt));
+            used += hgt;
+            p += 1;
+        }
+        (out, p >= len && whole)
+    };
+    match anchor {
+        Anchor::Live | Anchor::Bottom(_) => {
+            let b = match anchor {
+                Anchor::Bottom(b) => b.min(len - 1),
+                _ => len - 1,
+            };
+            let (entries, short) = up(b, &mut height);
+            if short && b + 1 < len {
+                // Above the first entry: show the first at the top, filled downwards.
+                let (entries, all) = down(0, &mut height);
+                let anchor = if all { Anchor::Live } else { Anchor::Top(0) };
+                return Window { entries, anchor };
+            }
+            let anchor = if b + 1 >= len { Anchor::Live } else { anchor };
+            Window { entries, anchor }
+        }
+        Anchor::Top(t) => {
+            let t = t.min(len - 1);
+            let (entries, reached_end) = down(t, &mut height);
+            if reached_end {
+                // Past the last entry: the newest at the bottom, following live again.
+                let (entries, _) = up(len - 1, &mut height);
+                return Window {
+                    entries,
+                    anchor: Anchor::Live,
+                };
+            }
+            Window {
+                entries,
+                anchor: Anchor::Top(t),
+            }
+        }
+    }
+}
+
 /// View state of the timeline.
 #[derive(Clone, Debug, Default)]
 pub struct TimelineView {
     pub filter: Option<Filter>,
-    /// Position (in the filtered list) of the bottom entry in view; `None` follows live.
-    pub bottom: Option<usize>,
+    /// Where the view is pinned; `Live` follows new entries.
+    pub anchor: Anchor,
     /// (filter raw, timeline length, id of the first entry) → matching indices.
     cache: Option<(String, usize, u64, Vec<usize>)>,
-    /// Rows in view at the last draw (for page up/down).
-    pub rows: usize,
+    /// The pane's text width, lines per entry and rows at the last draw: what paging and
+    /// the title need to know which entries are in view.
+    geom: Option<(usize, usize, usize)>,
+}
+
+/// The text of an entry as the timeline shows it.
+fn body_of(e: &TimelineEntry) -> String {
+    let body = text::line_max(&e.text, 4_000);
+    if e.kind == EntryKind::Checklist && body.starts_with("✓ ") {
+        body.replacen("✓ ", "", 1)
+    } else {
+        body
+    }
 }
 
 impl TimelineView {
@@ -134,32 +247,103 @@ impl TimelineView {
         }
     }
 
+    /// The entries in view for the current anchor (as the next draw shows them).
+    fn view_window(&mut self, tl: &[TimelineEntry]) -> Option<Window> {
+        let (text_w, max_lines, rows) = self.geom?;
+        let len = self.len(tl);
+        let anchor = self.anchor;
+        let mut height = |p: usize| -> usize {
+            self.at(tl, p)
+                .and_then(|i| tl.get(i))
+                .map_or(1, |e| wrap(&body_of(e), text_w, max_lines).len().max(1))
+        };
+        Some(window(len, rows, anchor, &mut height))
+    }
+
+    /// First and last position in view.
+    fn shown(&mut self, tl: &[TimelineEntry]) -> Option<(usize, usize)> {
+        let w = self.view_window(tl)?;
+        Some((w.entries.first()?.0, w.entries.last()?.0))
+    }
+
+    /// True while the view follows new entries.
+    pub fn is_live(&self) -> bool {
+        self.anchor == Anchor::Live
+    }
+
+    /// Back to following new entries (End).
+    pub fn follow(&mut self) {
+        self.anchor = Anchor::Live;
+    }
+
+    /// `n` entries older.
     pub fn scroll_up(&mut self, tl: &[TimelineEntry], n: usize) {
         let len = self.len(tl);
         if len == 0 {
             return;
         }
-        let cur = self.bottom.unwrap_or(len - 1).min(len - 1);
-        self.bottom = Some(cur.saturating_sub(n));
+        self.anchor = match self.anchor {
+            Anchor::Live => Anchor::Bottom((len - 1).saturating_sub(n)),
+            Anchor::Bottom(b) => Anchor::Bottom(b.min(len - 1).saturating_sub(n)),
+            Anchor::Top(t) => Anchor::Top(t.min(len - 1).saturating_sub(n)),
+        };
     }
 
+    /// `n` entries newer; reaching the newest follows live again.
     pub fn scroll_down(&mut self, tl: &[TimelineEntry], n: usize) {
         let len = self.len(tl);
-        if let Some(b) = self.bottom {
-            let nb = b.saturating_add(n);
-            self.bottom = if nb + 1 >= len { None } else { Some(nb) };
-        }
+        self.anchor = match self.anchor {
+            Anchor::Live => Anchor::Live,
+            Anchor::Bottom(b) if b.saturating_add(n) + 1 >= len => Anchor::Live,
+            Anchor::Bottom(b) => Anchor::Bottom(b + n),
+            Anchor::Top(t) => Anchor::Top(t.saturating_add(n).min(len.saturating_sub(1))),
+        };
     }
 
+    /// One pane older: the entry at the top (or the one above it, when it alone filled
+    /// the pane) goes to the bottom.
+    pub fn page_up(&mut self, tl: &[TimelineEntry]) {
+        let len = self.len(tl);
+        if len == 0 {
+            return;
+        }
+        let (first, last) = self.shown(tl).unwrap_or((len - 1, len - 1));
+        self.anchor = if first == 0 {
+            Anchor::Top(0)
+        } else if first < last {
+            Anchor::Bottom(first)
+        } else {
+            Anchor::Bottom(first - 1)
+        };
+    }
+
+    /// One pane newer: the entry at the bottom (or the one below it) goes to the top.
+    pub fn page_down(&mut self, tl: &[TimelineEntry]) {
+        let len = self.len(tl);
+        let Some((first, last)) = self.shown(tl) else {
+            return;
+        };
+        if self.is_live() || last + 1 >= len {
+            self.anchor = Anchor::Live;
+            return;
+        }
+        self.anchor = if last > first {
+            Anchor::Top(last)
+        } else {
+            Anchor::Top(last + 1)
+        };
+    }
+
+    /// Home: the first entry at the top.
     pub fn top(&mut self, tl: &[TimelineEntry]) {
         if self.len(tl) > 0 {
-            self.bottom = Some(self.rows.saturating_sub(1).min(self.len(tl) - 1));
+            self.anchor = Anchor::Top(0);
         }
     }
 
     pub fn set_filter(&mut self, f: Option<Filter>) {
         self.filter = f.filter(|f| !f.is_empty());
-        self.bottom = None;
+        self.anchor = Anchor::Live;
     }
 
     /// Title extra: counts, filter, and how many newer entries are below.
@@ -169,10 +353,15 @@ impl TimelineView {
             Some(f) => format!("{len}/{} · /{}", tl.len(), f.raw),
             None => format!("{len}"),
         };
-        if let Some(b) = self.bottom {
+        if !self.is_live() {
+            let last = match (self.shown(tl), self.anchor) {
+                (Some((_, l)), _) => l,
+                (None, Anchor::Bottom(b)) => b,
+                _ => 0,
+            };
             s.push_str(&format!(
                 " · ↓{} newer (End follows)",
-                len.saturating_sub(b + 1)
+                len.saturating_sub(last + 1)
             ));
         }
         s
@@ -193,7 +382,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
     let tl = &cx.inc.timeline;
     let h = area.height as usize;
     let w = area.width as usize;
-    view.rows = h;
     if h == 0 || w == 0 {
         return;
     }
@@ -207,27 +395,25 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
         put(buf, area, area.x, area.y, msg, t.s(Sem::Dim));
         return;
     }
-    let bottom = view.bottom.unwrap_or(len - 1).min(len - 1);
     let narrow = w < 50;
     let time_w = if narrow { 5 } else { 8 };
     let by_w = if narrow { 0 } else { (w / 7).clamp(5, 14) };
     let text_x = time_w + 1 + if by_w > 0 { by_w + 1 } else { 0 } + 2;
     let text_w = w.saturating_sub(text_x).max(1);
     let max_lines = if zoomed { 12 } else { 3 };
-    let mut rows: Vec<Row> = Vec::with_capacity(h);
-    let mut p = bottom as isize;
-    while p >= 0 && rows.len() < h {
-        let Some(i) = view.at(tl, p as usize) else {
-            break;
+    view.geom = Some((text_w, max_lines, h));
+    let Some(win) = view.view_window(tl) else {
+        return;
+    };
+    view.anchor = win.anchor;
+    let mut shown: Vec<Row> = Vec::with_capacity(h);
+    for (p, n) in win.entries {
+        let Some(i) = view.at(tl, p) else {
+            continue;
         };
-        p -= 1;
-        let Some(e) = tl.get(i) else { break };
-        let mut body = text::line_max(&e.text, 4_000);
-        if e.kind == EntryKind::Checklist && body.starts_with("✓ ") {
-            body = body.replacen("✓ ", "", 1);
-        }
-        // The oldest entry in view may get fewer lines: it keeps its head and ends in "…".
-        let lines = wrap(&body, text_w, max_lines.min(h - rows.len()));
+        let Some(e) = tl.get(i) else { continue };
+        // An entry cut at the pane's edge keeps its head and ends in "…".
+        let lines = wrap(&body_of(e), text_w, max_lines.min(n));
         let at = if narrow {
             e.at.format("%H:%M").to_string()
         } else {
@@ -238,8 +424,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
             Actor::Source(n) => (text::line_max(n, 40), t.s(Sem::Dim)),
             Actor::System => ("warroom".to_string(), t.s(Sem::Dim)),
         };
-        for (j, l) in lines.into_iter().enumerate().rev() {
-            rows.push(Row {
+        for (j, l) in lines.into_iter().enumerate() {
+            shown.push(Row {
                 head: j == 0,
                 text: l,
                 at: at.clone(),
@@ -249,10 +435,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
             });
         }
     }
-    // `rows` runs bottom-up; draw the last `h` of them top-down.
-    let skip = rows.len().saturating_sub(h);
-    let shown: Vec<&Row> = rows.iter().rev().skip(skip).collect();
-    for (yi, r) in shown.iter().enumerate() {
+    for (yi, r) in shown.iter().take(h).enumerate() {
         let y = area.y + yi as u16;
         let ks = t.kind(r.kind);
         if r.head {
