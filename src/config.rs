@@ -1437,7 +1437,9 @@ fn validate_source(
                     {
                         cx.err(
                             p.span(),
-                            format!("the drill's own speed {drill_speed:?} is outside 0.01 to 10000"),
+                            format!(
+                                "the drill's own speed {drill_speed:?} is outside 0.01 to 10000"
+                            ),
                             Some("set speed = 1 (real time) up to 10000 in this [[source]]".into()),
                         );
                     }

@@ -167,7 +167,7 @@ fn kind() -> impl Strategy<Value = EventKind> {
             prop::option::of(text())
         )
             .prop_map(|(source, ok, error)| EventKind::SourceHealth { source, ok, error }),
-        name(PEOPLE).prop_map(|person| EventKind::Joined { person }),
+        name(PEOPLE).prop_map(|person| EventKind::Joined { person, from: None }),
         name(PEOPLE).prop_map(|person| EventKind::Left { person }),
         time().prop_map(|at| EventKind::ImpactStarted { at }),
         (name(&["checkout-outage"]), 0.5..100.0f64).prop_map(|(scenario, speed)| {

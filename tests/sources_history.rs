@@ -25,6 +25,7 @@ fn room_fold(drafts: &[Draft]) -> Incident {
         Actor::person("ana"),
         EventKind::Joined {
             person: "ana".into(),
+            from: None,
         },
     )];
     all.extend(drafts.iter().cloned());

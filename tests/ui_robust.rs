@@ -129,7 +129,13 @@ fn hostile_incident() -> Incident {
     for (i, s) in texts.iter().enumerate() {
         let who = Actor::person(s.clone());
         let src = Actor::source(s.clone());
-        push(who.clone(), EventKind::Joined { person: s.clone() });
+        push(
+            who.clone(),
+            EventKind::Joined {
+                person: s.clone(),
+                from: None,
+            },
+        );
         push(who.clone(), EventKind::Note { text: s.clone() });
         push(who.clone(), EventKind::Decision { text: s.clone() });
         push(

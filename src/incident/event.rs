@@ -354,6 +354,10 @@ pub enum EventKind {
     },
     Joined {
         person: String,
+        /// Where the person joined from: the SSH client's address (none for the local
+        /// terminal).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
     },
     Left {
         person: String,

@@ -815,12 +815,18 @@ impl Incident {
                     self.entry(e, EntryKind::Source, t);
                 }
             }
-            EventKind::Joined { person } => {
+            EventKind::Joined { person, from } => {
                 self.present.insert(person.clone());
                 if !self.participants.contains(person) {
                     self.participants.insert(person.clone());
                 }
-                self.entry(e, EntryKind::Presence, format!("{person} joined"));
+                let text = match from {
+                    Some(addr) => {
+                        format!("{person} joined from {}", crate::text::line_max(addr, 64))
+                    }
+                    None => format!("{person} joined"),
+                };
+                self.entry(e, EntryKind::Presence, text);
             }
             EventKind::Left { person } => {
                 self.present.remove(person);

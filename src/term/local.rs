@@ -177,6 +177,7 @@ pub async fn run(room: RoomHandle, mut app: App, user: &str) -> io::Result<Exit>
         &mut app,
         EventKind::Joined {
             person: user.to_string(),
+            from: None,
         },
     );
 

@@ -670,7 +670,10 @@ impl App {
                         Vec::new()
                     }
                     Ok(Command::Record(kind)) => {
-                        let msg = format!("{NOT_YET_RECORDED}{}", command::described(&kind, &line, now));
+                        let msg = format!(
+                            "{NOT_YET_RECORDED}{}",
+                            command::described(&kind, &line, now)
+                        );
                         if let Some(q) = command::confirmation(&kind, inc, now) {
                             self.pending = Some((vec![Action::Record(kind)], msg));
                             self.input = Input::Confirm(q);

@@ -212,6 +212,7 @@ pub fn events() -> Vec<Event> {
         p("ana"),
         EventKind::Joined {
             person: "ana".into(),
+            from: None,
         },
     );
     // Signals: one sample every 15 s for 22 minutes; trouble starts at 4 min.
@@ -318,6 +319,7 @@ pub fn events() -> Vec<Event> {
         p("bo"),
         EventKind::Joined {
             person: "bo".into(),
+            from: None,
         },
     );
     b.push(
@@ -333,6 +335,7 @@ pub fn events() -> Vec<Event> {
         p("carl"),
         EventKind::Joined {
             person: "carl".into(),
+            from: None,
         },
     );
     b.push(
@@ -459,6 +462,7 @@ pub fn events() -> Vec<Event> {
         p("dee"),
         EventKind::Joined {
             person: "dee".into(),
+            from: None,
         },
     );
     b.push(

@@ -172,6 +172,7 @@ pub fn story() -> Vec<Event> {
             p("ana"),
             EventKind::Joined {
                 person: "ana".into(),
+                from: None,
             },
         ),
         (
@@ -195,6 +196,7 @@ pub fn story() -> Vec<Event> {
             p("bo"),
             EventKind::Joined {
                 person: "bo".into(),
+                from: None,
             },
         ),
         (

@@ -170,7 +170,10 @@ async fn presence(ctx: &Ctx, join: bool) {
     }
     let person = ctx.name.clone();
     let kind = if join {
-        EventKind::Joined { person }
+        EventKind::Joined {
+            person,
+            from: Some(ctx.addr.ip().to_string()),
+        }
     } else {
         EventKind::Left { person }
     };
