@@ -196,3 +196,33 @@ fn a_crash_is_saved_with_its_reproduction() {
     let again = engine::fuzz(&corpus_target, 1, &limits, dir.path(), |_| {});
     assert_eq!(again.crashing_execs, out.crashing_execs);
 }
+
+/// Found by the ssh_input target: an SGR mouse report at column or row 0 (terminals count
+/// from 1) overflowed in terminput and killed the session's task. It is dropped now, and a
+/// report at 1,1 or beyond still clicks.
+#[test]
+fn mouse_report_at_zero_is_dropped_not_a_panic() {
+    use crossterm::event::Event as TermEvent;
+    use warroom::term::ssh::InputParser;
+    for bad in [
+        b"\x1b[<0;10;0M".as_slice(),
+        b"\x1b[<0;0;5m",
+        b"\x1b[<64;+0;3M",
+    ] {
+        let mut p = InputParser::new();
+        let evs = p.feed(bad);
+        assert!(
+            !evs.iter().any(|e| matches!(e, TermEvent::Mouse(_))),
+            "{bad:?} gave {evs:?}"
+        );
+        assert!(!p.pending());
+        // The stream goes on: the next key arrives.
+        assert_eq!(p.feed(b"x").len(), 1);
+    }
+    let mut p = InputParser::new();
+    let evs = p.feed(b"\x1b[<0;1;1M");
+    assert!(
+        matches!(evs.as_slice(), [TermEvent::Mouse(m)] if m.column == 0 && m.row == 0),
+        "{evs:?}"
+    );
+}
