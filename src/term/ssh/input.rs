@@ -69,6 +69,10 @@ impl InputParser {
     }
 
     fn try_parse(&mut self, out: &mut Vec<Event>) {
+        if is_sgr_mouse_at_zero(&self.buf) {
+            self.buf.clear();
+            return;
+        }
         match terminput::Event::parse_from(&self.buf) {
             Ok(Some(ev)) => {
                 self.buf.clear();
@@ -82,6 +86,23 @@ impl InputParser {
             Err(_) => self.buf.clear(),
         }
     }
+}
+
+/// `ESC [ < b ; x ; y M|m` with x or y 0. Terminals count from 1 and terminput subtracts 1
+/// unchecked (a panic with overflow checks, row 65535 without): a hostile client's garbage.
+fn is_sgr_mouse_at_zero(buf: &[u8]) -> bool {
+    let Some(body) = buf.strip_prefix(b"\x1b[<") else {
+        return false;
+    };
+    let Some(body) = body.strip_suffix(b"M").or_else(|| body.strip_suffix(b"m")) else {
+        return false;
+    };
+    body.split(|b| *b == b';').skip(1).take(2).any(|f| {
+        std::str::from_utf8(f)
+            .ok()
+            .and_then(|s| s.parse::<u16>().ok())
+            == Some(0)
+    })
 }
 
 fn push(out: &mut Vec<Event>, ev: terminput::Event) {
