@@ -161,7 +161,8 @@ pub enum RoomError {
 }
 
 /// Opens the live room for `config`: continues the log if it exists, else creates it and
-/// seeds it (checklists; the declaration for a live incident, `drill_started` for a drill).
+/// seeds it (checklists; `drill_started` for a drill; the declaration only with
+/// `[incident] declare = "on_open"`).
 pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, RoomInfo), RoomError> {
     let now = Utc::now();
     let mut drills = Vec::new();
@@ -258,7 +259,9 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                     severity: Some(h.severity),
                 },
             )),
-            None => seed.push(Draft::new(
+            // A live room is declared by a person (`:declare`), or at open only when the
+            // config says `declare = "on_open"`.
+            None if config.incident.declare_on_open => seed.push(Draft::new(
                 now,
                 Actor::Person(opts.user.clone()),
                 EventKind::IncidentDeclared {
@@ -266,6 +269,7 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                     severity: config.incident.severity,
                 },
             )),
+            None => {}
         }
         for (list, items) in config.checklists.lists() {
             if !items.is_empty() {
@@ -275,6 +279,12 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                     EventKind::ChecklistDefined {
                         list: list.to_string(),
                         items: items.to_vec(),
+                        done_when: config
+                            .checklists
+                            .done_when
+                            .get(list)
+                            .cloned()
+                            .unwrap_or_default(),
                     },
                 ));
             }

@@ -51,6 +51,8 @@ async fn reads_pushed_values_sees_crossing_survives_prometheus_restart() {
             direction: Direction::Above,
             label: None,
             auth: None,
+            hysteresis: None,
+            dwell: None,
         }),
     );
     cfg.every = Duration::from_millis(500);
@@ -191,6 +193,8 @@ async fn backfill_fills_the_chart_and_labels_name_series() {
             direction: Direction::Below,
             label: Some("orders {{region}}".into()),
             auth: None,
+            hysteresis: None,
+            dwell: None,
         }),
     );
     cfg.every = Duration::from_secs(1);
@@ -221,6 +225,8 @@ async fn backfill_fills_the_chart_and_labels_name_series() {
             ratio: 3.0,
             crit_ratio: None,
             auth: None,
+            hysteresis: None,
+            dwell: None,
         }),
     );
     let (tx, mut rx) = mpsc::channel(64);

@@ -253,6 +253,10 @@ pub enum EventKind {
     ChecklistDefined {
         list: String,
         items: Vec<String>,
+        /// Item text → the event that completes it (`role:comms`, `impact_backdated`, …;
+        /// see `checklist::DoneWhen`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        done_when: BTreeMap<String, String>,
     },
     ChecklistToggled {
         list: String,
@@ -271,6 +275,12 @@ pub enum EventKind {
         crit: Option<f64>,
         #[serde(default)]
         direction: Direction,
+        /// Hysteresis band as a fraction of the threshold value (absent: 5%).
+        #[serde(default, with = "opt_float", skip_serializing_if = "Option::is_none")]
+        hysteresis: Option<f64>,
+        /// Consecutive samples a new level must hold before it changes (absent: 2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dwell: Option<u32>,
     },
     Metric {
         series: String,

@@ -88,6 +88,8 @@ pub fn events() -> Vec<Event> {
                 warn,
                 crit,
                 direction,
+                hysteresis: None,
+                dwell: None,
             },
         );
     }
@@ -100,6 +102,8 @@ pub fn events() -> Vec<Event> {
             warn: Some(3.0),
             crit: Some(10.0),
             direction: Direction::Above,
+            hysteresis: None,
+            dwell: None,
         },
     );
     b.push(
@@ -144,6 +148,7 @@ pub fn events() -> Vec<Event> {
             EventKind::ChecklistDefined {
                 list: list.into(),
                 items: items.into_iter().map(String::from).collect(),
+                done_when: Default::default(),
             },
         );
     }
