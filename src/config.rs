@@ -324,7 +324,10 @@ impl<'de> Deserialize<'de> for RawItem {
                     done_when: None,
                 })
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<RawItem, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<RawItem, A::Error> {
                 use serde::de::Error as _;
                 let (mut text, mut done_when) = (None, None);
                 while let Some(k) = m.next_key::<String>()? {
@@ -338,8 +341,7 @@ impl<'de> Deserialize<'de> for RawItem {
                         }
                     }
                 }
-                let text =
-                    text.ok_or_else(|| A::Error::custom("checklist item without `text`"))?;
+                let text = text.ok_or_else(|| A::Error::custom("checklist item without `text`"))?;
                 Ok(RawItem { text, done_when })
             }
         }
@@ -698,7 +700,10 @@ impl Config {
                         if !links.is_empty() {
                             done_when.insert(name.to_string(), links);
                         }
-                        s.get_ref().iter().map(|i| crate::text::line(&i.text)).collect()
+                        s.get_ref()
+                            .iter()
+                            .map(|i| crate::text::line(&i.text))
+                            .collect()
                     }
                 }
             };
@@ -1016,7 +1021,10 @@ fn validate_source(
         Some(h) if !(0.0..1.0).contains(h.get_ref()) => {
             cx.err(
                 h.span(),
-                format!("`hysteresis` must be at least 0 and below 1, not {}", h.get_ref()),
+                format!(
+                    "`hysteresis` must be at least 0 and below 1, not {}",
+                    h.get_ref()
+                ),
                 Some("a fraction of the threshold value: 0.05 is 5% (0 turns it off)".into()),
             );
             None
@@ -1029,7 +1037,10 @@ fn validate_source(
             _ => {
                 cx.err(
                     d.span(),
-                    format!("`dwell` must be a number of samples from 1 to 1000, not {}", d.get_ref()),
+                    format!(
+                        "`dwell` must be a number of samples from 1 to 1000, not {}",
+                        d.get_ref()
+                    ),
                     Some("1 changes the level at the first sample; the default is 2".into()),
                 );
                 None

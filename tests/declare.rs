@@ -67,7 +67,10 @@ async fn a_live_room_opens_not_declared_by_default() {
 #[tokio::test]
 async fn declare_on_open_declares_it_by_the_person_opening_the_room() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let text = LIVE.replace("severity = \"SEV1\"", "severity = \"SEV1\"\ndeclare = \"on_open\"");
+    let text = LIVE.replace(
+        "severity = \"SEV1\"",
+        "severity = \"SEV1\"\ndeclare = \"on_open\"",
+    );
     let (inc, _) = open_and_read(dir.path(), &text).await;
     assert!(inc.declared);
     assert_eq!(inc.title, "Payments failing");
@@ -97,7 +100,10 @@ fn an_unknown_done_when_names_its_line_and_the_valid_events() {
     );
     assert!(e.contains("config.toml:4:"), "{e}");
     assert!(e.contains("done_when"), "{e}");
-    assert!(e.contains("impact_backdated") && e.contains("role:NAME"), "{e}");
+    assert!(
+        e.contains("impact_backdated") && e.contains("role:NAME"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -109,7 +115,10 @@ fn hysteresis_and_dwell_are_checked_beside_warn_and_crit() {
     };
     assert_eq!(errors(&src("hysteresis = 0.1\ndwell = 3")), "");
     let e = errors(&src("hysteresis = 1.5"));
-    assert!(e.contains("config.toml:7:") && e.contains("hysteresis"), "{e}");
+    assert!(
+        e.contains("config.toml:7:") && e.contains("hysteresis"),
+        "{e}"
+    );
     let e = errors(&src("dwell = 0"));
     assert!(e.contains("config.toml:7:") && e.contains("dwell"), "{e}");
 }

@@ -293,7 +293,12 @@ fn every_bundled_drill_reports_the_peoples_detect_time_not_the_scripts() {
                     severity: Some(header.severity),
                 },
             ),
-            ana(start(), EventKind::Joined { person: "ana".into() }),
+            ana(
+                start(),
+                EventKind::Joined {
+                    person: "ana".into(),
+                },
+            ),
             ana(
                 wall(first_s + 60.0),
                 EventKind::IncidentDeclared {
@@ -301,7 +306,10 @@ fn every_bundled_drill_reports_the_peoples_detect_time_not_the_scripts() {
                     severity: Severity::Sev1,
                 },
             ),
-            ana(wall(first_s + 120.0), EventKind::ImpactStarted { at: start() }),
+            ana(
+                wall(first_s + 120.0),
+                EventKind::ImpactStarted { at: start() },
+            ),
             ana(
                 wall(first_s + 600.0),
                 EventKind::StateChanged {

@@ -69,7 +69,13 @@ fn kind() -> impl Strategy<Value = EventKind> {
             prop::collection::vec(name(ITEMS), 0..4),
             prop::collection::btree_map(
                 name(ITEMS),
-                name(&["role:comms", "note", "impact_backdated", "state:monitoring", "bogus"]),
+                name(&[
+                    "role:comms",
+                    "note",
+                    "impact_backdated",
+                    "state:monitoring",
+                    "bogus"
+                ]),
                 0..2
             )
         )
@@ -89,19 +95,17 @@ fn kind() -> impl Strategy<Value = EventKind> {
             prop::option::of(0.0..0.5f64),
             prop::option::of(0u32..4)
         )
-            .prop_map(
-                |(series, unit, warn, crit, direction, hysteresis, dwell)| {
-                    EventKind::SignalDefined {
-                        series,
-                        unit,
-                        warn,
-                        crit,
-                        direction,
-                        hysteresis,
-                        dwell,
-                    }
+            .prop_map(|(series, unit, warn, crit, direction, hysteresis, dwell)| {
+                EventKind::SignalDefined {
+                    series,
+                    unit,
+                    warn,
+                    crit,
+                    direction,
+                    hysteresis,
+                    dwell,
                 }
-            ),
+            }),
         (name(SERIES), finite()).prop_map(|(series, value)| EventKind::Metric { series, value }),
         (
             name(&["user reports", "downdetector"]),
@@ -563,24 +567,36 @@ fn the_impact_clock_freezes_at_resolve_and_counts_again_after_a_reopen() {
         .person(5, to(IncidentState::Resolved));
     let inc = tl.fold();
     // Looked at 11 minutes after the resolve (or reopened from the log later): still 5.
-    assert_eq!(
-        inc.times.impact_duration(m(16)),
-        Some(Duration::minutes(5))
-    );
+    assert_eq!(inc.times.impact_duration(m(16)), Some(Duration::minutes(5)));
     let inc = tl.person(30, to(IncidentState::Investigating)).fold();
     assert_eq!(
         inc.times.impact_duration(m(40)),
         Some(Duration::minutes(40)),
         "reopened: it counts again"
     );
-    assert_eq!(inc.times.impact_duration(m(40)), inc.times.impact_duration(m(40)));
+    assert_eq!(
+        inc.times.impact_duration(m(40)),
+        inc.times.impact_duration(m(40))
+    );
 }
 
 #[test]
 fn nothing_is_declared_detected_or_acknowledged_until_something_happens() {
     let inc = Timeline::new()
-        .at(0, Actor::System, EventKind::Note { text: "room open".into() })
-        .at(0, Actor::person("ana"), EventKind::Joined { person: "ana".into() })
+        .at(
+            0,
+            Actor::System,
+            EventKind::Note {
+                text: "room open".into(),
+            },
+        )
+        .at(
+            0,
+            Actor::person("ana"),
+            EventKind::Joined {
+                person: "ana".into(),
+            },
+        )
         .fold();
     assert!(!inc.declared);
     assert_eq!(inc.times.declared, None);
@@ -592,10 +608,25 @@ fn nothing_is_declared_detected_or_acknowledged_until_something_happens() {
 #[test]
 fn acknowledged_is_the_first_person_action_after_detection_not_a_join() {
     let tl = Timeline::new()
-        .person(1, EventKind::Note { text: "quiet so far".into() })
+        .person(
+            1,
+            EventKind::Note {
+                text: "quiet so far".into(),
+            },
+        )
         .at(3, Actor::source("alerts"), alert(AlertState::Firing))
-        .person(4, EventKind::Joined { person: "bo".into() })
-        .person(6, EventKind::Note { text: "looking".into() })
+        .person(
+            4,
+            EventKind::Joined {
+                person: "bo".into(),
+            },
+        )
+        .person(
+            6,
+            EventKind::Note {
+                text: "looking".into(),
+            },
+        )
         .person(9, declare());
     let inc = tl.fold();
     assert_eq!(inc.times.detected, Some(m(3)));
@@ -614,10 +645,28 @@ fn in_a_drill_the_scripts_notes_are_not_the_peoples_actions() {
     };
     let inc = Timeline::new()
         .at(0, Actor::System, drill)
-        .at(0, Actor::person("ana"), EventKind::Joined { person: "ana".into() })
+        .at(
+            0,
+            Actor::person("ana"),
+            EventKind::Joined {
+                person: "ana".into(),
+            },
+        )
         .at(2, Actor::source("alerts"), alert(AlertState::Firing))
-        .at(3, Actor::person("lena (support)"), EventKind::Note { text: "queue".into() })
-        .at(7, Actor::person("ana"), EventKind::Note { text: "checkout down?".into() })
+        .at(
+            3,
+            Actor::person("lena (support)"),
+            EventKind::Note {
+                text: "queue".into(),
+            },
+        )
+        .at(
+            7,
+            Actor::person("ana"),
+            EventKind::Note {
+                text: "checkout down?".into(),
+            },
+        )
         .fold();
     assert_eq!(inc.times.first_signal, Some(m(2)));
     assert_eq!(inc.times.noticed, Some(m(7)));
@@ -677,7 +726,11 @@ fn a_flap_around_the_threshold_makes_no_entries() {
     assert_eq!(signal_entries(&inc), before, "no flapping entries");
     // A real recovery: two samples past the band (900 + 5%).
     tl = orders(tl, 20, 980.0);
-    assert_eq!(signal_entries(&tl.fold()).len(), 1, "one sample is not enough");
+    assert_eq!(
+        signal_entries(&tl.fold()).len(),
+        1,
+        "one sample is not enough"
+    );
     tl = orders(tl, 21, 990.0);
     let inc = tl.fold();
     assert_eq!(
@@ -737,7 +790,10 @@ fn hysteresis_and_dwell_come_from_the_signal_definition_and_old_logs_get_default
 
 #[test]
 fn a_linked_checklist_item_is_ticked_by_its_event_and_stays_unticked_by_a_person() {
-    let items = vec!["Name a comms lead".to_string(), "Post an update".to_string()];
+    let items = vec![
+        "Name a comms lead".to_string(),
+        "Post an update".to_string(),
+    ];
     let mut done_when = BTreeMap::new();
     done_when.insert("Name a comms lead".to_string(), "role:comms".to_string());
     let role = |p: &str| EventKind::RoleAssigned {
@@ -754,7 +810,13 @@ fn a_linked_checklist_item_is_ticked_by_its_event_and_stays_unticked_by_a_person
                 done_when,
             },
         )
-        .person(2, EventKind::RoleAssigned { role: "ops".into(), person: "bo".into() })
+        .person(
+            2,
+            EventKind::RoleAssigned {
+                role: "ops".into(),
+                person: "bo".into(),
+            },
+        )
         .at(4, Actor::person("cy"), role("lena"));
     let inc = tl.fold();
     let item = |inc: &Incident, i: usize| {
@@ -767,7 +829,11 @@ fn a_linked_checklist_item_is_ticked_by_its_event_and_stays_unticked_by_a_person
     assert_eq!(it.by.as_deref(), Some("cy"));
     assert_eq!(it.at, Some(m(4)));
     assert!(!item(&inc, 1).done);
-    let last = inc.timeline.last().map(|e| e.text.clone()).unwrap_or_default();
+    let last = inc
+        .timeline
+        .last()
+        .map(|e| e.text.clone())
+        .unwrap_or_default();
     assert_eq!(last, "lena is comms — ✓ communication: Name a comms lead");
 
     let inc = tl

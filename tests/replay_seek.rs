@@ -173,7 +173,8 @@ fn next_previous_and_key_time_jumps_land_on_the_events() {
                 crit: Some(0.05),
                 direction: Direction::Above,
                 hysteresis: None,
-                dwell: None,
+                // One sample over crit is the crossing here.
+                dwell: Some(1),
             },
         ),
         mk(

@@ -76,6 +76,11 @@ async fn reads_pushed_values_sees_crossing_survives_prometheus_restart() {
         value_of(d) == Some(0.08)
     })
     .await;
+    // A crossing counts once it held for two samples (the default dwell).
+    collect_until(&mut rx, &mut all, WAIT, "a second 0.08", |d| {
+        value_of(d) == Some(0.08)
+    })
+    .await;
     let inc = fold(&all);
     let sig = &inc.signals["checkout error rate"];
     assert_eq!(sig.level, Level::Crit);
@@ -113,6 +118,14 @@ async fn reads_pushed_values_sees_crossing_survives_prometheus_restart() {
     collect_until(&mut rx, &mut all, WAIT, "the value after recovery", |d| {
         value_of(d) == Some(0.003)
     })
+    .await;
+    collect_until(
+        &mut rx,
+        &mut all,
+        WAIT,
+        "a second value after recovery",
+        |d| value_of(d) == Some(0.003),
+    )
     .await;
     task.abort();
     let inc = fold(&all);

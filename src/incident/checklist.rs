@@ -49,11 +49,7 @@ impl DoneWhen {
                 Some(("role", r)) if !r.trim().is_empty() => DoneWhen::Role(r.trim().to_string()),
                 Some(("state", st)) => {
                     let st = st.trim().to_ascii_lowercase();
-                    DoneWhen::State(
-                        IncidentState::ALL
-                            .into_iter()
-                            .find(|x| x.as_str() == st)?,
-                    )
+                    DoneWhen::State(IncidentState::ALL.into_iter().find(|x| x.as_str() == st)?)
                 }
                 _ => return None,
             },
@@ -160,8 +156,7 @@ impl Checklist {
     pub fn tick_linked(&mut self, kind: &EventKind, by: &str, at: DateTime<Utc>) -> Vec<String> {
         let mut ticked = Vec::new();
         for it in &mut self.items {
-            if !it.done && !it.unticked && it.done_when.as_ref().is_some_and(|d| d.matches(kind))
-            {
+            if !it.done && !it.unticked && it.done_when.as_ref().is_some_and(|d| d.matches(kind)) {
                 it.done = true;
                 it.by = Some(by.to_string());
                 it.at = Some(at);

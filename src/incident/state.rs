@@ -1150,7 +1150,12 @@ impl Incident {
 /// sample without a level (NaN) neither counts nor cancels. The first level of a series
 /// is set at once. Returns `(old, new)` when that is news for the timeline: a real change,
 /// not the first sample being fine.
-fn step_level(level: &mut Level, hold: &mut Hold, new: Level, dwell: u32) -> Option<(Level, Level)> {
+fn step_level(
+    level: &mut Level,
+    hold: &mut Hold,
+    new: Level,
+    dwell: u32,
+) -> Option<(Level, Level)> {
     let old = *level;
     if new == Level::Unknown {
         return None;

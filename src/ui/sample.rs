@@ -88,8 +88,9 @@ pub fn events() -> Vec<Event> {
                 warn,
                 crit,
                 direction,
-                hysteresis: None,
-                dwell: None,
+                // A hand-made story: every crossing shows (the fold tests cover hysteresis).
+                hysteresis: Some(0.0),
+                dwell: Some(1),
             },
         );
     }
@@ -102,8 +103,8 @@ pub fn events() -> Vec<Event> {
             warn: Some(3.0),
             crit: Some(10.0),
             direction: Direction::Above,
-            hysteresis: None,
-            dwell: None,
+            hysteresis: Some(0.0),
+            dwell: Some(1),
         },
     );
     b.push(

@@ -98,7 +98,8 @@ pub fn story() -> Vec<Event> {
                 crit: Some(0.05),
                 direction: Direction::Above,
                 hysteresis: None,
-                dwell: None,
+                // One sample here stands for minutes of them: no dwell.
+                dwell: Some(1),
             },
         ),
         (
@@ -111,7 +112,8 @@ pub fn story() -> Vec<Event> {
                 crit: Some(50.0),
                 direction: Direction::Below,
                 hysteresis: None,
-                dwell: None,
+                // One sample here stands for minutes of them: no dwell.
+                dwell: Some(1),
             },
         ),
         (
@@ -124,7 +126,8 @@ pub fn story() -> Vec<Event> {
                 crit: Some(10.0),
                 direction: Direction::Above,
                 hysteresis: None,
-                dwell: None,
+                // One sample here stands for minutes of them: no dwell.
+                dwell: Some(1),
             },
         ),
         (
