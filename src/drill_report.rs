@@ -160,7 +160,7 @@ impl DrillReport {
         ));
         if self.speed >= FAST {
             o.push_str(&format!(
-                "Warning: at {}x one second of typing counts as {} of scenario time, so typing dominates these times; play slower to measure the people.\n",
+                "Warning: at {}x one second of typing counts as {} of scenario time:\ntyping dominates these times; play slower to measure the people.\n",
                 fmt_speed(self.speed),
                 secs(self.speed)
             ));

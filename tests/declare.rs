@@ -134,3 +134,16 @@ fn the_shipped_config_links_its_checklist_items() {
     );
     assert!(!cfg.incident.declare_on_open);
 }
+
+#[test]
+fn a_drill_room_keeps_the_linked_checklist_items() {
+    let base = Config::load_embedded().unwrap_or_else(|e| panic!("{e}"));
+    let found = warroom::cli::drill::find("checkout-outage").unwrap_or_else(|e| panic!("{e}"));
+    let text = warroom::cli::drill::drill_config(&found, &base, Path::new("drill.jsonl"));
+    let cfg = config(&std::env::temp_dir(), &text);
+    assert_eq!(
+        cfg.checklists.done_when, base.checklists.done_when,
+        "{text}"
+    );
+    assert_eq!(cfg.checklists.communication, base.checklists.communication);
+}
