@@ -260,7 +260,7 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                 },
             )),
             // A live room is declared by a person (`:declare`), or at open only when the
-            // config says `declare = "on_open"`.
+            // config says `declare = "on_open"`; until then it shows the config's title.
             None if config.incident.declare_on_open => seed.push(Draft::new(
                 now,
                 Actor::Person(opts.user.clone()),
@@ -269,7 +269,14 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                     severity: config.incident.severity,
                 },
             )),
-            None => {}
+            None => seed.push(Draft::new(
+                now,
+                Actor::System,
+                EventKind::RoomOpened {
+                    title: config.incident.title.clone(),
+                    severity: config.incident.severity,
+                },
+            )),
         }
         for (list, items) in config.checklists.lists() {
             if !items.is_empty() {

@@ -49,6 +49,10 @@ async fn a_live_room_opens_not_declared_by_default() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (inc, events) = open_and_read(dir.path(), LIVE).await;
     assert!(!inc.declared, "nobody declared it");
+    assert_eq!(
+        inc.title, "Payments failing",
+        "the config's title until declared"
+    );
     assert_eq!(inc.times.detected, None);
     assert_eq!(inc.times.acknowledged, None);
     assert!(

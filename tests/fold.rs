@@ -56,6 +56,8 @@ fn kind() -> impl Strategy<Value = EventKind> {
         (text(), severity())
             .prop_map(|(title, severity)| EventKind::IncidentDeclared { title, severity }),
         severity().prop_map(|severity| EventKind::SeverityChanged { severity }),
+        (text(), severity())
+            .prop_map(|(title, severity)| EventKind::RoomOpened { title, severity }),
         state().prop_map(|state| EventKind::StateChanged { state }),
         (
             name(&["commander", "comms", "ops", "scribe", "db"]),

@@ -363,6 +363,12 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         severity: Option<Severity>,
     },
+    /// A live room opened for this incident, not yet declared: the config's title and
+    /// severity, shown until a person declares it.
+    RoomOpened {
+        title: String,
+        severity: Severity,
+    },
     /// A kind this version does not know (from a newer warroom). Kept as raw JSON.
     #[serde(skip)]
     Unknown {
@@ -393,6 +399,7 @@ pub const KNOWN_KINDS: &[&str] = &[
     "left",
     "impact_started",
     "drill_started",
+    "room_opened",
 ];
 
 impl EventKind {
@@ -419,6 +426,7 @@ impl EventKind {
             EventKind::Left { .. } => "left",
             EventKind::ImpactStarted { .. } => "impact_started",
             EventKind::DrillStarted { .. } => "drill_started",
+            EventKind::RoomOpened { .. } => "room_opened",
             EventKind::Unknown { kind, .. } => kind,
         }
     }

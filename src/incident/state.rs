@@ -849,6 +849,12 @@ impl Incident {
                     format!("Drill started: {scenario} at {speed}x"),
                 );
             }
+            EventKind::RoomOpened { title, severity } => {
+                if !self.declared {
+                    self.title = title.clone();
+                    self.severity = *severity;
+                }
+            }
             EventKind::Unknown { kind, .. } => {
                 self.unknown += 1;
                 self.entry(
