@@ -28,6 +28,8 @@ fn big_incident() -> (Incident, chrono::DateTime<chrono::Utc>) {
                 warn: Some(500.0),
                 crit: Some(900.0),
                 direction: Direction::Above,
+                hysteresis: None,
+                dwell: None,
             },
         );
     }

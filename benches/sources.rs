@@ -164,6 +164,8 @@ fn sources(base: &str) -> Vec<SourceConfig> {
                     direction: Direction::Above,
                     label: None,
                     auth: None,
+                    hysteresis: None,
+                    dwell: None,
                 }),
                 120..160 => SourceKind::Statuspage(StatuspageConfig {
                     url: base.to_string(),
@@ -184,6 +186,8 @@ fn sources(base: &str) -> Vec<SourceConfig> {
                     ratio: 3.0,
                     crit_ratio: Some(10.0),
                     auth: None,
+                    hysteresis: None,
+                    dwell: None,
                 }),
             };
             mk(i, kind)

@@ -54,6 +54,7 @@ header = {
     ),
     "speed": 6,
     "duration": DURATION,
+    "impact": IMPACT,  # scenario second the impact starts: drill scores count from here
     "reference": {"detect": 75, "acknowledge": 240, "mitigate": 1560, "resolve": 2700},
 }
 

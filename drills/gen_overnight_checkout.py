@@ -43,6 +43,7 @@ header = {
     ),
     "speed": 20,
     "duration": DURATION,
+    "impact": IMPACT,  # scenario second the impact starts: drill scores count from here
     "reference": {"detect": 300, "acknowledge": 900, "mitigate": 10800, "resolve": 12600},
 }
 

@@ -44,6 +44,7 @@ header = {
     ),
     "speed": 10,
     "duration": DURATION,
+    "impact": IMPACT,  # scenario second the impact starts: drill scores count from here
     "reference": {"detect": 90, "acknowledge": 300, "mitigate": 4800, "resolve": 8100},
 }
 

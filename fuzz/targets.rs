@@ -599,6 +599,8 @@ fn prom_config() -> PrometheusConfig {
         direction: Direction::Above,
         label: Some("{{instance}} {{job}}".into()),
         auth: None,
+        hysteresis: None,
+        dwell: None,
     }
 }
 

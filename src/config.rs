@@ -3,6 +3,7 @@
 //! Every error names the file, line and column, says what was expected and, where it can,
 //! how to fix it (did-you-mean for misspelt keys and kinds). `warroom check` prints them all.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -97,6 +98,9 @@ pub struct IncidentConfig {
     pub severity: Severity,
     /// Log path template: `{date}` (YYYY-MM-DD), `{time}` (HHMMSS) and `{slug}` (from title).
     pub log: String,
+    /// `declare = "on_open"`: a new live room is declared at open by whoever opens it.
+    /// Default (`"manual"`): it opens "not declared" until a person types `:declare`.
+    pub declare_on_open: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -111,6 +115,8 @@ pub struct Checklists {
     pub detection: Vec<String>,
     pub mitigation: Vec<String>,
     pub communication: Vec<String>,
+    /// list → item text → the event that completes it (`done_when`, checked).
+    pub done_when: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Checklists {
@@ -225,6 +231,9 @@ pub struct PrometheusConfig {
     /// Series name template for multi-series results, e.g. `"{{region}}"`.
     pub label: Option<String>,
     pub auth: Option<Auth>,
+    /// Hysteresis band (fraction of the threshold) and dwell (samples); `None`: defaults.
+    pub hysteresis: Option<f64>,
+    pub dwell: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -258,6 +267,9 @@ pub struct ReportsConfig {
     pub ratio: f64,
     pub crit_ratio: Option<f64>,
     pub auth: Option<Auth>,
+    /// Hysteresis band (fraction of the threshold) and dwell (samples); `None`: defaults.
+    pub hysteresis: Option<f64>,
+    pub dwell: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -302,6 +314,7 @@ struct RawIncident {
     title: Option<Spanned<String>>,
     severity: Option<Spanned<String>>,
     log: Option<Spanned<String>>,
+    declare: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -314,9 +327,54 @@ struct RawUi {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawChecklists {
-    detection: Option<Spanned<Vec<String>>>,
-    mitigation: Option<Spanned<Vec<String>>>,
-    communication: Option<Spanned<Vec<String>>>,
+    detection: Option<Spanned<Vec<RawItem>>>,
+    mitigation: Option<Spanned<Vec<RawItem>>>,
+    communication: Option<Spanned<Vec<RawItem>>>,
+}
+
+/// A checklist item: `"text"` or `{ text = "…", done_when = "role:comms" }`.
+struct RawItem {
+    text: String,
+    done_when: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for RawItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a checklist item: \"text\" or { text = \"…\", done_when = \"…\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawItem, E> {
+                Ok(RawItem {
+                    text: v.to_string(),
+                    done_when: None,
+                })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<RawItem, A::Error> {
+                use serde::de::Error as _;
+                let (mut text, mut done_when) = (None, None);
+                while let Some(k) = m.next_key::<String>()? {
+                    match k.as_str() {
+                        "text" => text = Some(m.next_value::<String>()?),
+                        "done_when" => done_when = Some(m.next_value::<Spanned<String>>()?),
+                        other => {
+                            return Err(A::Error::custom(format!(
+                                "unknown checklist item key `{other}`, expected `text` or `done_when`"
+                            )));
+                        }
+                    }
+                }
+                let text = text.ok_or_else(|| A::Error::custom("checklist item without `text`"))?;
+                Ok(RawItem { text, done_when })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -358,6 +416,8 @@ struct RawSource {
     baseline_pointer: Option<Spanned<String>>,
     ratio: Option<Spanned<f64>>,
     crit_ratio: Option<Spanned<f64>>,
+    hysteresis: Option<Spanned<f64>>,
+    dwell: Option<Spanned<i64>>,
     listen: Option<Spanned<String>>,
     path: Option<Spanned<String>>,
     token_env: Option<Spanned<String>>,
@@ -378,6 +438,8 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
             "unit",
             "warn",
             "crit",
+            "hysteresis",
+            "dwell",
             "direction",
             "label",
             "auth",
@@ -392,6 +454,8 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
             "baseline_pointer",
             "ratio",
             "crit_ratio",
+            "hysteresis",
+            "dwell",
             "auth",
             "auth_env",
         ],
@@ -882,10 +946,29 @@ impl Config {
             let log = r
                 .and_then(|r| str_of(&r.log))
                 .unwrap_or_else(|| "incidents/{date}-{slug}.jsonl".into());
+            let declare_on_open = match r.and_then(|r| r.declare.as_ref()) {
+                None => false,
+                Some(d) => match d.get_ref().as_str() {
+                    "on_open" => true,
+                    "manual" => false,
+                    other => {
+                        cx.err(
+                            d.span(),
+                            format!("`declare`: unknown value {other:?}"),
+                            Some(
+                                "use \"manual\" (a person types :declare; the default) or \"on_open\" (declared when the room opens)"
+                                    .into(),
+                            ),
+                        );
+                        false
+                    }
+                },
+            };
             IncidentConfig {
                 title,
                 severity,
                 log,
+                declare_on_open,
             }
         };
 
@@ -923,7 +1006,8 @@ impl Config {
         let checklists = {
             let default = || Vec::<String>::new();
             let r = raw.checklists.as_ref();
-            let mut list = |v: Option<&Spanned<Vec<String>>>, name: &str| -> Vec<String> {
+            let mut done_when = BTreeMap::new();
+            let mut list = |v: Option<&Spanned<Vec<RawItem>>>, name: &str| -> Vec<String> {
                 match v {
                     None => default(),
                     Some(s) => {
@@ -935,14 +1019,36 @@ impl Config {
                                     "give `{name}` at least one item, or remove the key"
                                 )),
                             );
-                        } else if s.get_ref().iter().any(|i| i.trim().is_empty()) {
+                        } else if s.get_ref().iter().any(|i| i.text.trim().is_empty()) {
                             cx.err(
                                 s.span(),
                                 format!("checklist `{name}` has an empty item"),
                                 None,
                             );
                         }
-                        s.get_ref().iter().map(|i| crate::text::line(i)).collect()
+                        let mut links = BTreeMap::new();
+                        for i in s.get_ref() {
+                            let Some(d) = &i.done_when else { continue };
+                            if crate::incident::checklist::DoneWhen::parse(d.get_ref()).is_some() {
+                                links.insert(crate::text::line(&i.text), d.get_ref().clone());
+                            } else {
+                                cx.err(
+                                    d.span(),
+                                    format!("`done_when`: unknown event {:?}", d.get_ref()),
+                                    Some(format!(
+                                        "use one of: {}",
+                                        crate::incident::checklist::DONE_WHEN_VALUES
+                                    )),
+                                );
+                            }
+                        }
+                        if !links.is_empty() {
+                            done_when.insert(name.to_string(), links);
+                        }
+                        s.get_ref()
+                            .iter()
+                            .map(|i| crate::text::line(&i.text))
+                            .collect()
                     }
                 }
             };
@@ -954,6 +1060,7 @@ impl Config {
                     inner.and_then(|c| c.communication.as_ref()),
                     "communication",
                 ),
+                done_when,
             }
         };
 
@@ -1118,7 +1225,7 @@ fn validate_source(
 
     // Keys that belong to other kinds.
     let allowed = kind_keys(k);
-    let present: [(&str, Option<std::ops::Range<usize>>); 24] = [
+    let present: [(&str, Option<std::ops::Range<usize>>); 26] = [
         ("url", r.url.as_ref().map(|v| v.span())),
         ("query", r.query.as_ref().map(|v| v.span())),
         ("window", r.window.as_ref().map(|v| v.span())),
@@ -1139,6 +1246,8 @@ fn validate_source(
         ),
         ("ratio", r.ratio.as_ref().map(|v| v.span())),
         ("crit_ratio", r.crit_ratio.as_ref().map(|v| v.span())),
+        ("hysteresis", r.hysteresis.as_ref().map(|v| v.span())),
+        ("dwell", r.dwell.as_ref().map(|v| v.span())),
         ("listen", r.listen.as_ref().map(|v| v.span())),
         ("path", r.path.as_ref().map(|v| v.span())),
         ("token_env", r.token_env.as_ref().map(|v| v.span())),
@@ -1282,6 +1391,38 @@ fn validate_source(
         }
     }
 
+    let hysteresis = match &r.hysteresis {
+        Some(h) if !(0.0..1.0).contains(h.get_ref()) => {
+            cx.err(
+                h.span(),
+                format!(
+                    "`hysteresis` must be at least 0 and below 1, not {}",
+                    h.get_ref()
+                ),
+                Some("a fraction of the threshold value: 0.05 is 5% (0 turns it off)".into()),
+            );
+            None
+        }
+        h => h.as_ref().map(|h| *h.get_ref()),
+    };
+    let dwell = match &r.dwell {
+        Some(d) => match u32::try_from(*d.get_ref()) {
+            Ok(n) if (1..=1000).contains(&n) => Some(n),
+            _ => {
+                cx.err(
+                    d.span(),
+                    format!(
+                        "`dwell` must be a number of samples from 1 to 1000, not {}",
+                        d.get_ref()
+                    ),
+                    Some("1 changes the level at the first sample; the default is 2".into()),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+
     let kind = match k {
         "prometheus" => {
             let url = need_url(cx);
@@ -1306,6 +1447,8 @@ fn validate_source(
                 direction,
                 label: str_of(&r.label),
                 auth: auth(cx),
+                hysteresis,
+                dwell,
             })
         }
         "statuspage" => SourceKind::Statuspage(StatuspageConfig {
@@ -1353,6 +1496,8 @@ fn validate_source(
                 ratio,
                 crit_ratio: r.crit_ratio.as_ref().map(|v| *v.get_ref()),
                 auth: auth(cx),
+                hysteresis,
+                dwell,
             })
         }
         "alertmanager" => {

@@ -1,8 +1,23 @@
 //! The drill report: how fast the people in a drill detected, acknowledged, mitigated and
 //! resolved, against the scenario's reference times, and the checklist items they missed.
 //! Pure, so the room can show it as a popup and `warroom drill` can print it.
+//!
+//! It scores the people, not the script:
+//! - every time counts from the scenario's impact start: the header's `impact` second
+//!   (else the scenario's first automatic signal, else the drill start). A person's
+//!   back-dated impact marker (`:impact`, which the checklist asks for) changes nothing
+//!   here, so back-dating never makes anyone look slower;
+//! - detect = the first action of a person in the room that refers to the incident
+//!   (declare, severity, state, note, decision; the script's own notes do not count),
+//!   minus the impact start. The automatic first signal is shown apart ("first signal at
+//!   T+…"), it is the scenario's doing;
+//! - acknowledge = the key time acknowledged − detected (see `incident::times`);
+//! - mitigate, resolve = the key times mitigated and resolved − the impact start.
+//!
+//! At high speeds typing dominates (at 60x one second of typing is a scenario minute):
+//! from [`FAST`]x on the report says so.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use crate::incident::{Incident, IncidentState, format_duration};
@@ -24,11 +39,19 @@ impl Measure {
     }
 }
 
+/// From this speed on, the report warns that typing time dominates the people's times.
+pub const FAST: f64 = 20.0;
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DrillReport {
     pub scenario: String,
+    /// The declared title (the scenario's until someone declares).
     pub title: String,
     pub speed: f64,
+    /// Scenario seconds from the drill start to the impact start and to the first
+    /// automatic signal.
+    pub impact_at: Option<f64>,
+    pub first_signal: Option<f64>,
     pub resolved: bool,
     pub measures: Vec<Measure>,
     pub checklist_done: usize,
@@ -39,6 +62,11 @@ pub struct DrillReport {
 
 fn scaled(d: Option<Duration>, speed: f64) -> Option<f64> {
     d.map(|d| d.num_milliseconds() as f64 / 1000.0 * speed)
+}
+
+/// Scenario seconds from `from` to `to` (never negative).
+fn since(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>, speed: f64) -> Option<f64> {
+    scaled(Some(to? - from?), speed).map(|s| s.max(0.0))
 }
 
 fn secs(s: f64) -> String {
@@ -60,25 +88,31 @@ impl DrillReport {
         };
         let t = &incident.times;
         let r = &header.reference;
+        let start = incident.drill_started;
+        let wall = |scenario: f64| Duration::milliseconds((scenario / speed * 1000.0) as i64);
+        let impact = match (start, header.impact) {
+            (Some(s), Some(i)) if i.is_finite() && i >= 0.0 => Some(s + wall(i)),
+            _ => t.first_signal.or(start).or(t.impact_started()),
+        };
         let measures = vec![
             Measure {
                 name: "detect",
-                people: scaled(t.time_to_detect(), speed),
+                people: since(impact, t.noticed, speed),
                 reference: r.detect,
             },
             Measure {
                 name: "acknowledge",
-                people: scaled(t.time_to_acknowledge(), speed),
+                people: scaled(t.time_to_acknowledge(), speed).map(|s| s.max(0.0)),
                 reference: r.acknowledge,
             },
             Measure {
                 name: "mitigate",
-                people: scaled(t.time_to_mitigate(), speed),
+                people: since(impact, t.mitigated, speed),
                 reference: r.mitigate,
             },
             Measure {
                 name: "resolve",
-                people: scaled(t.time_to_resolve(), speed),
+                people: since(impact, t.resolved, speed),
                 reference: r.resolve,
             },
         ];
@@ -96,8 +130,14 @@ impl DrillReport {
         }
         DrillReport {
             scenario: header.name.clone(),
-            title: header.title.clone(),
+            title: if incident.declared {
+                incident.title.clone()
+            } else {
+                header.title.clone()
+            },
             speed,
+            impact_at: since(start, impact, speed),
+            first_signal: since(start, t.first_signal, speed),
             resolved: incident.state == IncidentState::Resolved && t.resolved.is_some(),
             measures,
             checklist_done: done,
@@ -114,9 +154,24 @@ impl DrillReport {
             self.title, self.scenario
         ));
         o.push_str(&format!(
-            "Played at {}x; every time below is in scenario time.\n",
-            fmt_speed(self.speed)
+            "Played at {}x; every time below is in scenario time, counted from the impact start{}.\n",
+            fmt_speed(self.speed),
+            self.impact_at.map_or(String::new(), |i| format!(" (T+{})", secs(i)))
         ));
+        if self.speed >= FAST {
+            o.push_str(&format!(
+                "Warning: at {}x one second of typing counts as {} of scenario time:\ntyping dominates these times; play slower to measure the people.\n",
+                fmt_speed(self.speed),
+                secs(self.speed)
+            ));
+        }
+        match self.first_signal {
+            Some(f) => o.push_str(&format!(
+                "First automatic signal at T+{} (the scenario's, not yours).\n",
+                secs(f)
+            )),
+            None => o.push_str("No automatic signal crossed a threshold.\n"),
+        }
         if !self.resolved {
             o.push_str("The incident was not resolved: times not reached are shown as -.\n");
         }
@@ -184,6 +239,7 @@ mod tests {
                 EventKind::ChecklistDefined {
                     list: "mitigation".into(),
                     items: vec!["Freeze deploys".into(), "Roll back".into()],
+                    done_when: Default::default(),
                 },
             ),
             ev(2, 30, EventKind::ImpactStarted { at: at(30) }),

@@ -245,7 +245,9 @@ pub enum RoomError {
 }
 
 /// Opens the live room for `config`: continues the log if it exists (without a log path:
-/// the newest open incident the config's template made), else creates it and seeds it (checklists; the declaration for a live incident, `drill_started` for a drill).
+/// the newest open incident the config's template made), else creates it and seeds it
+/// (checklists; `drill_started` for a drill; the declaration only with
+/// `[incident] declare = "on_open"`).
 pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, RoomInfo), RoomError> {
     let now = Utc::now();
     let mut drills = Vec::new();
@@ -374,10 +376,20 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                     .filter(|b| !b.is_empty()),
                 },
             )),
-            None => seed.push(Draft::new(
+            // A live room is declared by a person (`:declare`), or at open only when the
+            // config says `declare = "on_open"`; until then it shows the config's title.
+            None if config.incident.declare_on_open => seed.push(Draft::new(
                 now,
                 Actor::Person(opts.user.clone()),
                 EventKind::IncidentDeclared {
+                    title: config.incident.title.clone(),
+                    severity: config.incident.severity,
+                },
+            )),
+            None => seed.push(Draft::new(
+                now,
+                Actor::System,
+                EventKind::RoomOpened {
                     title: config.incident.title.clone(),
                     severity: config.incident.severity,
                 },
@@ -391,6 +403,12 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                     EventKind::ChecklistDefined {
                         list: list.to_string(),
                         items: items.to_vec(),
+                        done_when: config
+                            .checklists
+                            .done_when
+                            .get(list)
+                            .cloned()
+                            .unwrap_or_default(),
                     },
                 ));
             }

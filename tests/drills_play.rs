@@ -263,3 +263,112 @@ fn overnight_checkout_has_three_hours_at_zero_orders_and_a_strong_recovery_hour(
         Some(0.0)
     );
 }
+
+/// A scripted run of a bundled drill: ana joins at the start, declares one scenario minute
+/// after the first automatic signal, back-dates the impact to the drill start, mitigates
+/// and resolves. The report scores her, not the script.
+#[test]
+fn every_bundled_drill_reports_the_peoples_detect_time_not_the_scripts() {
+    use warroom::drill_report::DrillReport;
+    use warroom::incident::{EventKind, IncidentState, Severity};
+    for path in bundled() {
+        let (header, script) = play(&path, header_speed(&path)).unwrap_or_else(|e| panic!("{e}"));
+        let speed = header.speed;
+        let wall = |s: f64| start() + Duration::milliseconds((s / speed * 1000.0) as i64);
+        let scripted = Incident::fold(&script);
+        let first = scripted
+            .times
+            .first_signal
+            .unwrap_or_else(|| panic!("{}: no automatic signal", path.display()));
+        let first_s = (first - start()).num_milliseconds() as f64 / 1000.0 * speed;
+        let ana = |at, kind| Draft::new(at, Actor::person("ana"), kind);
+        let mut events: Vec<Draft> = vec![
+            Draft::new(
+                start(),
+                Actor::System,
+                EventKind::DrillStarted {
+                    scenario: header.name.clone(),
+                    speed,
+                    title: Some(header.title.clone()),
+                    severity: Some(header.severity),
+                    briefing: None,
+                },
+            ),
+            ana(
+                start(),
+                EventKind::Joined {
+                    person: "ana".into(),
+                    from: None,
+                },
+            ),
+            ana(
+                wall(first_s + 60.0),
+                EventKind::IncidentDeclared {
+                    title: "Checkout down (ana)".into(),
+                    severity: Severity::Sev1,
+                },
+            ),
+            ana(
+                wall(first_s + 120.0),
+                EventKind::ImpactStarted { at: start() },
+            ),
+            ana(
+                wall(first_s + 600.0),
+                EventKind::StateChanged {
+                    state: IncidentState::Monitoring,
+                },
+            ),
+            ana(
+                wall(first_s + 900.0),
+                EventKind::StateChanged {
+                    state: IncidentState::Resolved,
+                },
+            ),
+        ];
+        events.extend(script.into_iter().map(|e| Draft::new(e.at, e.by, e.kind)));
+        events.sort_by_key(|d| d.at);
+        let events: Vec<Event> = events
+            .into_iter()
+            .enumerate()
+            .map(|(i, d)| d.into_event(i as u64 + 1))
+            .collect();
+        let inc = Incident::fold(&events);
+        let report = DrillReport::from(&inc, &header);
+        let impact = header.impact.unwrap_or(0.0);
+        let detect = report.measures[0].people.unwrap_or(-1.0);
+        let want = first_s + 60.0 - impact;
+        assert!(
+            (detect - want).abs() <= speed / 1000.0 + 0.01,
+            "{}: detect {detect}, want {want} (first signal {first_s}, impact {impact})",
+            path.display()
+        );
+        assert!(detect >= 60.0, "{}: not 0s", path.display());
+        assert_eq!(report.title, "Checkout down (ana)");
+        let text = report.render_text();
+        assert!(text.contains("First automatic signal at T+"), "{text}");
+        assert!(text.contains("Checkout down (ana)"), "{text}");
+        // Back-dating to the drill start made nothing slower: resolve counts from the
+        // scenario's impact, not from the marker.
+        let resolve = report.measures[3].people.unwrap_or(-1.0);
+        assert!(
+            (resolve - (first_s + 900.0 - impact)).abs() <= speed / 1000.0 + 0.01,
+            "{}: resolve {resolve}",
+            path.display()
+        );
+        let fast = DrillReport::with_speed(&inc, &header, 60.0).render_text();
+        assert!(
+            fast.contains("at 60x one second of typing counts as 1m00s"),
+            "{fast}"
+        );
+        if speed < 20.0 {
+            assert!(!text.contains("typing"), "{text}");
+        }
+    }
+}
+
+fn header_speed(path: &Path) -> f64 {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| DrillHeader::parse(t.lines().next().unwrap_or_default()).ok())
+        .map_or(1.0, |h| h.speed)
+}

@@ -81,8 +81,23 @@ fn a_drill_run_with_scripted_keys_ends_in_a_report_with_the_expected_times() {
     let report = out[out.find("DRILL REPORT").unwrap_or(0)..].replace('\r', "");
     assert!(report.contains("Played at 600x"), "{report}");
     assert!(!report.contains("not resolved"), "{report}");
-    // Impact not marked: impact = detection, so time to detect is 0.
-    assert_eq!(row_seconds(&report, "detect"), Some(0), "{report}");
+    // The people detected when they declared, counted from the scenario's impact start
+    // (15:00 = 1.5 s at 600x), not from the script's first signal: not 0.
+    let detect = row_seconds(&report, "detect").unwrap_or(-1);
+    let expect_detect = ((declared.as_secs_f64() - 1.5) * 600.0) as i64;
+    assert!(
+        detect > 0 && (detect - expect_detect).abs() <= 600,
+        "detect {detect} s, expected about {expect_detect} s\n{report}"
+    );
+    assert!(report.contains("First automatic signal at T+"), "{report}");
+    assert!(
+        report.contains("at 600x one second of typing counts as"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Overnight checkout down"),
+        "the declared title\n{report}"
+    );
     // Acknowledged when declared: (declare wall time − 1.5 s) × 600, give or take the
     // pty's scheduling (one wall second is ten scenario minutes).
     let ack = row_seconds(&report, "acknowledge").unwrap_or(-1);

@@ -56,6 +56,8 @@ fn kind() -> impl Strategy<Value = EventKind> {
         (text(), severity())
             .prop_map(|(title, severity)| EventKind::IncidentDeclared { title, severity }),
         severity().prop_map(|severity| EventKind::SeverityChanged { severity }),
+        (text(), severity())
+            .prop_map(|(title, severity)| EventKind::RoomOpened { title, severity }),
         state().prop_map(|state| EventKind::StateChanged { state }),
         (
             name(&["commander", "comms", "ops", "scribe", "db"]),
@@ -64,8 +66,26 @@ fn kind() -> impl Strategy<Value = EventKind> {
             .prop_map(|(role, person)| EventKind::RoleAssigned { role, person }),
         text().prop_map(|text| EventKind::Note { text }),
         text().prop_map(|text| EventKind::Decision { text }),
-        (name(LISTS), prop::collection::vec(name(ITEMS), 0..4))
-            .prop_map(|(list, items)| EventKind::ChecklistDefined { list, items }),
+        (
+            name(LISTS),
+            prop::collection::vec(name(ITEMS), 0..4),
+            prop::collection::btree_map(
+                name(ITEMS),
+                name(&[
+                    "role:comms",
+                    "note",
+                    "impact_backdated",
+                    "state:monitoring",
+                    "bogus"
+                ]),
+                0..2
+            )
+        )
+            .prop_map(|(list, items, done_when)| EventKind::ChecklistDefined {
+                list,
+                items,
+                done_when
+            }),
         (name(LISTS), name(ITEMS), any::<bool>())
             .prop_map(|(list, item, done)| EventKind::ChecklistToggled { list, item, done }),
         (
@@ -73,17 +93,21 @@ fn kind() -> impl Strategy<Value = EventKind> {
             name(&["%", "/min", "ms", ""]),
             prop::option::of(finite()),
             prop::option::of(finite()),
-            prop::sample::select(vec![Direction::Above, Direction::Below])
+            prop::sample::select(vec![Direction::Above, Direction::Below]),
+            prop::option::of(0.0..0.5f64),
+            prop::option::of(0u32..4)
         )
-            .prop_map(
-                |(series, unit, warn, crit, direction)| EventKind::SignalDefined {
+            .prop_map(|(series, unit, warn, crit, direction, hysteresis, dwell)| {
+                EventKind::SignalDefined {
                     series,
                     unit,
                     warn,
                     crit,
-                    direction
+                    direction,
+                    hysteresis,
+                    dwell,
                 }
-            ),
+            }),
         (name(SERIES), finite()).prop_map(|(series, value)| EventKind::Metric { series, value }),
         (
             name(&["user reports", "downdetector"]),
@@ -293,6 +317,8 @@ fn nan_and_infinities_round_trip_as_prometheus_strings() {
         warn: Some(f64::INFINITY),
         crit: Some(f64::NAN),
         direction: Direction::Below,
+        hysteresis: None,
+        dwell: None,
     });
     match back {
         EventKind::SignalDefined { warn, crit, .. } => {
@@ -436,14 +462,19 @@ fn a_signal_over_its_threshold_is_detection() {
                 warn: Some(0.01),
                 crit: Some(0.05),
                 direction: Direction::Above,
+                hysteresis: None,
+                dwell: None,
             },
         )
         .at(1, src(), metric(0.002))
         .at(2, src(), metric(0.004))
         .at(4, src(), metric(0.08))
-        .at(5, Actor::source("alerts"), alert(AlertState::Firing));
+        .at(5, src(), metric(0.09))
+        .at(6, Actor::source("alerts"), alert(AlertState::Firing));
     let inc = tl.fold();
-    assert_eq!(inc.times.detected, Some(m(4)));
+    // A crossing counts once it held for two samples (the default dwell).
+    assert_eq!(inc.times.detected, Some(m(5)));
+    assert_eq!(inc.times.first_signal, Some(m(5)));
     assert_eq!(inc.times.acknowledged, None);
 }
 
@@ -526,4 +557,337 @@ fn going_straight_to_resolved_also_marks_mitigated() {
     assert_eq!(inc.times.mitigated, Some(m(12)));
     assert_eq!(inc.times.resolved, Some(m(12)));
     assert_eq!(inc.times.time_to_mitigate(), Some(Duration::minutes(12)));
+}
+
+// ------------------------------------------------------------------------------------
+// Issue 9: the impact clock, declaration, acknowledgement, hysteresis, linked checklist
+// items and alert labels.
+
+#[test]
+fn the_impact_clock_freezes_at_resolve_and_counts_again_after_a_reopen() {
+    let tl = Timeline::new()
+        .person(0, declare())
+        .person(5, to(IncidentState::Resolved));
+    let inc = tl.fold();
+    // Looked at 11 minutes after the resolve (or reopened from the log later): still 5.
+    assert_eq!(inc.times.impact_duration(m(16)), Some(Duration::minutes(5)));
+    let inc = tl.person(30, to(IncidentState::Investigating)).fold();
+    assert_eq!(
+        inc.times.impact_duration(m(40)),
+        Some(Duration::minutes(40)),
+        "reopened: it counts again"
+    );
+    assert_eq!(
+        inc.times.impact_duration(m(40)),
+        inc.times.impact_duration(m(40))
+    );
+}
+
+#[test]
+fn nothing_is_declared_detected_or_acknowledged_until_something_happens() {
+    let inc = Timeline::new()
+        .at(
+            0,
+            Actor::System,
+            EventKind::Note {
+                text: "room open".into(),
+            },
+        )
+        .at(
+            0,
+            Actor::person("ana"),
+            EventKind::Joined {
+                person: "ana".into(),
+                from: None,
+            },
+        )
+        .fold();
+    assert!(!inc.declared);
+    assert_eq!(inc.times.declared, None);
+    assert_eq!(inc.times.detected, None);
+    assert_eq!(inc.times.acknowledged, None);
+    assert_eq!(inc.times.time_to_detect(), None);
+}
+
+#[test]
+fn acknowledged_is_the_first_person_action_after_detection_not_a_join() {
+    let tl = Timeline::new()
+        .person(
+            1,
+            EventKind::Note {
+                text: "quiet so far".into(),
+            },
+        )
+        .at(3, Actor::source("alerts"), alert(AlertState::Firing))
+        .person(
+            4,
+            EventKind::Joined {
+                person: "bo".into(),
+                from: None,
+            },
+        )
+        .person(
+            6,
+            EventKind::Note {
+                text: "looking".into(),
+            },
+        )
+        .person(9, declare());
+    let inc = tl.fold();
+    assert_eq!(inc.times.detected, Some(m(3)));
+    assert_eq!(inc.times.acknowledged, Some(m(6)), "the note, not the join");
+    assert_eq!(inc.times.declared, Some(m(9)));
+    assert_eq!(inc.times.time_to_acknowledge(), Some(Duration::minutes(3)));
+}
+
+#[test]
+fn in_a_drill_the_scripts_notes_are_not_the_peoples_actions() {
+    let drill = EventKind::DrillStarted {
+        scenario: "s".into(),
+        speed: 1.0,
+        title: Some("DRILL".into()),
+        severity: Some(Severity::Sev2),
+        briefing: None,
+    };
+    let inc = Timeline::new()
+        .at(0, Actor::System, drill)
+        .at(
+            0,
+            Actor::person("ana"),
+            EventKind::Joined {
+                person: "ana".into(),
+                from: None,
+            },
+        )
+        .at(2, Actor::source("alerts"), alert(AlertState::Firing))
+        .at(
+            3,
+            Actor::person("lena (support)"),
+            EventKind::Note {
+                text: "queue".into(),
+            },
+        )
+        .at(
+            7,
+            Actor::person("ana"),
+            EventKind::Note {
+                text: "checkout down?".into(),
+            },
+        )
+        .fold();
+    assert_eq!(inc.times.first_signal, Some(m(2)));
+    assert_eq!(inc.times.noticed, Some(m(7)));
+    assert_eq!(inc.times.acknowledged, Some(m(7)));
+    assert!(!inc.declared, "a drill opens not declared");
+}
+
+fn orders(tl: Timeline, min: i64, v: f64) -> Timeline {
+    tl.at(
+        min,
+        Actor::source("prom"),
+        EventKind::Metric {
+            series: "orders per minute".into(),
+            value: v,
+        },
+    )
+}
+
+fn orders_defined() -> Timeline {
+    Timeline::new().at(
+        0,
+        Actor::source("prom"),
+        EventKind::SignalDefined {
+            series: "orders per minute".into(),
+            unit: "/min".into(),
+            warn: Some(900.0),
+            crit: Some(300.0),
+            direction: Direction::Below,
+            hysteresis: None,
+            dwell: None,
+        },
+    )
+}
+
+fn signal_entries(inc: &Incident) -> Vec<String> {
+    inc.timeline
+        .iter()
+        .filter(|e| e.text.starts_with("orders per minute"))
+        .map(|e| e.text.clone())
+        .collect()
+}
+
+#[test]
+fn a_flap_around_the_threshold_makes_no_entries() {
+    let mut tl = orders_defined();
+    for (i, v) in [1000.0, 990.0, 850.0, 840.0].into_iter().enumerate() {
+        tl = orders(tl, i as i64 + 1, v);
+    }
+    let before = signal_entries(&tl.fold());
+    assert_eq!(before, ["orders per minute warn: 840 /min (≤ 900 /min)"]);
+    // The flap of the issue: "back to normal 905 → warn 866 → back to normal 977".
+    // (930 is inside the band above the threshold: still warn.)
+    for (i, v) in [905.0, 866.0, 977.0, 930.0].into_iter().enumerate() {
+        tl = orders(tl, i as i64 + 10, v);
+    }
+    let inc = tl.fold();
+    assert_eq!(signal_entries(&inc), before, "no flapping entries");
+    // A real recovery: two samples past the band (900 + 5%).
+    tl = orders(tl, 20, 980.0);
+    assert_eq!(
+        signal_entries(&tl.fold()).len(),
+        1,
+        "one sample is not enough"
+    );
+    tl = orders(tl, 21, 990.0);
+    let inc = tl.fold();
+    assert_eq!(
+        signal_entries(&inc).last().map(String::as_str),
+        Some("orders per minute back to normal: 990 /min")
+    );
+    // And a single dip from normal is no news either.
+    let inc = orders(orders(tl, 30, 866.0), 31, 977.0).fold();
+    assert_eq!(signal_entries(&inc).len(), 2);
+}
+
+#[test]
+fn worsening_straight_to_crit_takes_the_dwell_and_no_longer() {
+    let mut tl = orders_defined();
+    for (i, v) in [1000.0, 1000.0, 100.0, 90.0].into_iter().enumerate() {
+        tl = orders(tl, i as i64 + 1, v);
+    }
+    let inc = tl.fold();
+    assert_eq!(
+        signal_entries(&inc),
+        ["orders per minute crit: 90 /min (≤ 300 /min)"]
+    );
+    assert_eq!(inc.times.detected, Some(m(4)));
+}
+
+#[test]
+fn hysteresis_and_dwell_come_from_the_signal_definition_and_old_logs_get_defaults() {
+    let raw = r#"{"type":"signal_defined","series":"orders per minute","unit":"/min","warn":900,"direction":"below"}"#;
+    let old = parse_kind(raw).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        old,
+        EventKind::SignalDefined {
+            hysteresis: None,
+            dwell: None,
+            ..
+        }
+    ));
+    // dwell 1 and no band: every crossing shows, as before.
+    let mut tl = Timeline::new().at(
+        0,
+        Actor::source("prom"),
+        EventKind::SignalDefined {
+            series: "orders per minute".into(),
+            unit: "/min".into(),
+            warn: Some(900.0),
+            crit: None,
+            direction: Direction::Below,
+            hysteresis: Some(0.0),
+            dwell: Some(1),
+        },
+    );
+    for (i, v) in [1000.0, 866.0, 905.0].into_iter().enumerate() {
+        tl = orders(tl, i as i64 + 1, v);
+    }
+    assert_eq!(signal_entries(&tl.fold()).len(), 2);
+}
+
+#[test]
+fn a_linked_checklist_item_is_ticked_by_its_event_and_stays_unticked_by_a_person() {
+    let items = vec![
+        "Name a comms lead".to_string(),
+        "Post an update".to_string(),
+    ];
+    let mut done_when = BTreeMap::new();
+    done_when.insert("Name a comms lead".to_string(), "role:comms".to_string());
+    let role = |p: &str| EventKind::RoleAssigned {
+        role: "comms".into(),
+        person: p.into(),
+    };
+    let tl = Timeline::new()
+        .at(
+            0,
+            Actor::System,
+            EventKind::ChecklistDefined {
+                list: "communication".into(),
+                items,
+                done_when,
+            },
+        )
+        .person(
+            2,
+            EventKind::RoleAssigned {
+                role: "ops".into(),
+                person: "bo".into(),
+            },
+        )
+        .at(4, Actor::person("cy"), role("lena"));
+    let inc = tl.fold();
+    let item = |inc: &Incident, i: usize| {
+        inc.checklist("communication")
+            .map(|c| c.items[i].clone())
+            .unwrap_or_else(|| panic!("no list"))
+    };
+    let it = item(&inc, 0);
+    assert!(it.done);
+    assert_eq!(it.by.as_deref(), Some("cy"));
+    assert_eq!(it.at, Some(m(4)));
+    assert!(!item(&inc, 1).done);
+    let last = inc
+        .timeline
+        .last()
+        .map(|e| e.text.clone())
+        .unwrap_or_default();
+    assert_eq!(last, "lena is comms — ✓ communication: Name a comms lead");
+
+    let inc = tl
+        .person(
+            6,
+            EventKind::ChecklistToggled {
+                list: "communication".into(),
+                item: "Name a comms lead".into(),
+                done: false,
+            },
+        )
+        .person(8, role("omar"))
+        .fold();
+    assert!(!item(&inc, 0).done, "a person's untick stands");
+    assert_eq!(item(&inc, 0).by.as_deref(), Some("ana"));
+}
+
+#[test]
+fn resolved_alerts_say_which_instance() {
+    let a = |instance: &str, state| {
+        let mut labels = BTreeMap::new();
+        labels.insert("alertname".to_string(), "CheckoutErrorRate".to_string());
+        labels.insert("instance".to_string(), instance.to_string());
+        labels.insert("job".to_string(), "checkout".to_string());
+        labels.insert("zone".to_string(), format!("z-{instance}"));
+        EventKind::Alert {
+            name: "CheckoutErrorRate".into(),
+            state,
+            labels,
+            summary: String::new(),
+            fingerprint: None,
+            starts_at: None,
+        }
+    };
+    let src = || Actor::source("alerts");
+    let inc = Timeline::new()
+        .at(1, src(), a("10.0.0.2:9100", AlertState::Firing))
+        .at(2, src(), a("10.0.0.3:9100", AlertState::Firing))
+        .at(3, src(), a("10.0.0.3:9100", AlertState::Resolved))
+        .fold();
+    let texts: Vec<&str> = inc.timeline.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Alert firing: CheckoutErrorRate (instance=10.0.0.2:9100)",
+            "Alert firing: CheckoutErrorRate (instance=10.0.0.3:9100, zone=z-10.0.0.3:9100)",
+            "Alert resolved: CheckoutErrorRate (instance=10.0.0.3:9100, zone=z-10.0.0.3:9100)",
+        ]
+    );
 }

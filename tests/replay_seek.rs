@@ -29,6 +29,8 @@ fn kind_strategy() -> impl Strategy<Value = (Actor, EventKind)> {
                 warn: Some(0.02),
                 crit: Some(0.05),
                 direction: Direction::Above,
+                hysteresis: None,
+                dwell: None,
             }
         )),
         2 => (0u64..30_000, prop::option::of(100.0f64..500.0)).prop_map(|(c, b)| (
@@ -170,6 +172,9 @@ fn next_previous_and_key_time_jumps_land_on_the_events() {
                 warn: Some(0.02),
                 crit: Some(0.05),
                 direction: Direction::Above,
+                hysteresis: None,
+                // One sample over crit is the crossing here.
+                dwell: Some(1),
             },
         ),
         mk(

@@ -39,6 +39,7 @@ const LIVE: &str = r#"
 [incident]
 title = "Payments failing"
 severity = "SEV1"
+declare = "on_open"
 
 [checklists]
 detection = ["Confirm impact"]

@@ -29,6 +29,8 @@ fn prom(url: &str) -> SourceKind {
         direction: Direction::Above,
         label: None,
         auth: None,
+        hysteresis: None,
+        dwell: None,
     })
 }
 
@@ -515,6 +517,8 @@ async fn reports_source_defines_ratio_then_sends_new_points_only() {
             ratio: 3.0,
             crit_ratio: Some(10.0),
             auth: None,
+            hysteresis: None,
+            dwell: None,
         }),
     );
     let (tx, mut rx) = mpsc::channel(64);

@@ -25,6 +25,8 @@ fn prom_config(label: Option<&str>) -> PrometheusConfig {
         direction: Direction::Below,
         label: label.map(String::from),
         auth: None,
+        hysteresis: None,
+        dwell: None,
     }
 }
 
@@ -414,6 +416,8 @@ fn reports_config() -> ReportsConfig {
         ratio: 3.0,
         crit_ratio: Some(10.0),
         auth: None,
+        hysteresis: None,
+        dwell: None,
     }
 }
 

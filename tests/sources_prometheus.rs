@@ -51,6 +51,8 @@ async fn reads_pushed_values_sees_crossing_survives_prometheus_restart() {
             direction: Direction::Above,
             label: None,
             auth: None,
+            hysteresis: None,
+            dwell: None,
         }),
     );
     cfg.every = Duration::from_millis(500);
@@ -71,6 +73,11 @@ async fn reads_pushed_values_sees_crossing_survives_prometheus_restart() {
     // Over the crit threshold.
     push(pg_port, "checkout_error_ratio", 0.08).await;
     collect_until(&mut rx, &mut all, WAIT, "the pushed 0.08", |d| {
+        value_of(d) == Some(0.08)
+    })
+    .await;
+    // A crossing counts once it held for two samples (the default dwell).
+    collect_until(&mut rx, &mut all, WAIT, "a second 0.08", |d| {
         value_of(d) == Some(0.08)
     })
     .await;
@@ -111,6 +118,14 @@ async fn reads_pushed_values_sees_crossing_survives_prometheus_restart() {
     collect_until(&mut rx, &mut all, WAIT, "the value after recovery", |d| {
         value_of(d) == Some(0.003)
     })
+    .await;
+    collect_until(
+        &mut rx,
+        &mut all,
+        WAIT,
+        "a second value after recovery",
+        |d| value_of(d) == Some(0.003),
+    )
     .await;
     task.abort();
     let inc = fold(&all);
@@ -191,6 +206,8 @@ async fn backfill_fills_the_chart_and_labels_name_series() {
             direction: Direction::Below,
             label: Some("orders {{region}}".into()),
             auth: None,
+            hysteresis: None,
+            dwell: None,
         }),
     );
     cfg.every = Duration::from_secs(1);
@@ -221,6 +238,8 @@ async fn backfill_fills_the_chart_and_labels_name_series() {
             ratio: 3.0,
             crit_ratio: None,
             auth: None,
+            hysteresis: None,
+            dwell: None,
         }),
     );
     let (tx, mut rx) = mpsc::channel(64);

@@ -70,6 +70,8 @@ fn each_chart_shows_its_y_range_thresholds_and_time_span_in_its_rows() {
             warn: Some(0.01),
             crit: Some(0.05),
             direction: Direction::Above,
+            hysteresis: None,
+            dwell: None,
         },
     )];
     for i in 0..60 {

@@ -150,6 +150,7 @@ fn hostile_incident() -> Incident {
             EventKind::ChecklistDefined {
                 list: "detection".into(),
                 items: vec![s.clone()],
+                done_when: Default::default(),
             },
         );
         push(
@@ -168,6 +169,8 @@ fn hostile_incident() -> Incident {
                 warn: Some(1.0),
                 crit: Some(2.0),
                 direction: Direction::Above,
+                hysteresis: None,
+                dwell: None,
             },
         );
         push(

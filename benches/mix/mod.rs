@@ -47,6 +47,8 @@ pub fn event(i: u64) -> Event {
                 } else {
                     Direction::Above
                 },
+                hysteresis: None,
+                dwell: None,
             },
         )
     } else if !i.is_multiple_of(10) {

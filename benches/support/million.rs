@@ -55,6 +55,8 @@ pub fn log(n: usize) -> Vec<Event> {
                 } else {
                     Direction::Above
                 },
+                hysteresis: None,
+                dwell: None,
             },
         );
     }

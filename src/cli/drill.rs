@@ -122,9 +122,22 @@ pub fn drill_config(found: &Found, base: &Config, log: &Path) -> String {
     );
     let mut lists = toml::Table::new();
     for (name, items) in base.checklists.lists() {
+        // Items linked to an event (`done_when`) stay linked in the drill.
+        let links = base.checklists.done_when.get(name);
+        let item = |i: &String| -> toml::Value {
+            match links.and_then(|l| l.get(i)) {
+                Some(rule) => {
+                    let mut t = toml::Table::new();
+                    t.insert("text".into(), i.clone().into());
+                    t.insert("done_when".into(), rule.clone().into());
+                    t.into()
+                }
+                None => i.clone().into(),
+            }
+        };
         lists.insert(
             name.into(),
-            toml::Value::Array(items.iter().map(|i| i.clone().into()).collect()),
+            toml::Value::Array(items.iter().map(item).collect()),
         );
     }
     t.insert("checklists".into(), lists.into());

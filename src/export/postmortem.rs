@@ -181,6 +181,7 @@ pub fn describe(kind: &EventKind) -> String {
             warn,
             crit,
             direction,
+            ..
         } => {
             let cmp = match direction {
                 Direction::Above => "≥",
@@ -193,7 +194,7 @@ pub fn describe(kind: &EventKind) -> String {
                 th(crit)
             )
         }
-        EventKind::ChecklistDefined { list, items } => {
+        EventKind::ChecklistDefined { list, items, .. } => {
             format!("checklist {list}: {} items", items.len())
         }
         EventKind::StatusPage {
@@ -229,9 +230,10 @@ impl Postmortem {
         let times = &inc.times;
         let resolved =
             times.resolved.is_some() && inc.state == crate::incident::IncidentState::Resolved;
+        // The impact clock as the room shows it: frozen at resolved, else up to the end.
         let duration = match (times.impact_started(), times.resolved, inc.last_at) {
-            (Some(i), Some(r), _) => Some(r - i),
-            (Some(i), None, Some(l)) => Some(l - i),
+            (Some(_), Some(r), _) => times.impact_duration(r),
+            (Some(_), None, Some(l)) => times.impact_duration(l),
             (None, _, Some(l)) => start.map(|s| l - s),
             _ => None,
         };

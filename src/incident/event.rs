@@ -253,6 +253,10 @@ pub enum EventKind {
     ChecklistDefined {
         list: String,
         items: Vec<String>,
+        /// Item text → the event that completes it (`role:comms`, `impact_backdated`, …;
+        /// see `checklist::DoneWhen`).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        done_when: BTreeMap<String, String>,
     },
     ChecklistToggled {
         list: String,
@@ -271,6 +275,12 @@ pub enum EventKind {
         crit: Option<f64>,
         #[serde(default)]
         direction: Direction,
+        /// Hysteresis band as a fraction of the threshold value (absent: 5%).
+        #[serde(default, with = "opt_float", skip_serializing_if = "Option::is_none")]
+        hysteresis: Option<f64>,
+        /// Consecutive samples a new level must hold before it changes (absent: 2).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        dwell: Option<u32>,
     },
     Metric {
         series: String,
@@ -387,6 +397,12 @@ pub enum EventKind {
         #[serde(default)]
         moved_to: String,
     },
+    /// A live room opened for this incident, not yet declared: the config's title and
+    /// severity, shown until a person declares it.
+    RoomOpened {
+        title: String,
+        severity: Severity,
+    },
     /// A kind this version does not know (from a newer warroom). Kept as raw JSON.
     #[serde(skip)]
     Unknown {
@@ -419,6 +435,7 @@ pub const KNOWN_KINDS: &[&str] = &[
     "impact_started",
     "drill_started",
     "log_repaired",
+    "room_opened",
 ];
 
 impl EventKind {
@@ -447,6 +464,7 @@ impl EventKind {
             EventKind::ImpactStarted { .. } => "impact_started",
             EventKind::DrillStarted { .. } => "drill_started",
             EventKind::LogRepaired { .. } => "log_repaired",
+            EventKind::RoomOpened { .. } => "room_opened",
             EventKind::Unknown { kind, .. } => kind,
         }
     }

@@ -7,7 +7,7 @@ pub mod series;
 pub mod state;
 pub mod times;
 
-pub use checklist::{Checklist, ChecklistItem};
+pub use checklist::{Checklist, ChecklistItem, DoneWhen};
 pub use event::{
     Actor, AlertState, Direction, Draft, Event, EventKind, IncidentState, KNOWN_KINDS, Severity,
 };

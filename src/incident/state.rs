@@ -41,23 +41,68 @@ impl Level {
     }
 }
 
+/// Default hysteresis band: 5% of the threshold value.
+pub const DEFAULT_BAND: f64 = 0.05;
+/// Default dwell: two consecutive samples before a level changes.
+pub const DEFAULT_DWELL: u32 = 2;
+
 /// Unit and thresholds of a series.
-#[derive(Clone, Debug, Default, PartialEq)]
+///
+/// Hysteresis: a level gets worse as soon as a threshold is crossed, but gets better only
+/// once the value is past the threshold by `band` (a fraction of the threshold value:
+/// with warn 900 below and band 0.05, back to normal needs more than 945). Either way the
+/// new level must hold for `dwell` consecutive samples before it changes (the first
+/// sample of a series sets its level at once).
+#[derive(Clone, Debug, PartialEq)]
 pub struct SignalDef {
     pub unit: String,
     pub warn: Option<f64>,
     pub crit: Option<f64>,
     pub direction: Direction,
+    pub band: f64,
+    pub dwell: u32,
+}
+
+impl Default for SignalDef {
+    fn default() -> Self {
+        SignalDef {
+            unit: String::new(),
+            warn: None,
+            crit: None,
+            direction: Direction::Above,
+            band: DEFAULT_BAND,
+            dwell: DEFAULT_DWELL,
+        }
+    }
 }
 
 impl SignalDef {
+    /// The level of `v` against the plain thresholds.
     pub fn level(&self, v: f64) -> Level {
-        if !v.is_finite() && v.is_nan() {
+        self.level_within(v, 0.0)
+    }
+
+    /// The level `v` moves a signal now at `current` towards: worse as soon as a
+    /// threshold is crossed, better only once `v` is past the threshold by the band.
+    pub fn level_from(&self, current: Level, v: f64) -> Level {
+        let raw = self.level(v);
+        if raw == Level::Unknown || raw >= current || self.band <= 0.0 {
+            return raw;
+        }
+        self.level_within(v, self.band).min(current).max(raw)
+    }
+
+    /// The level with every threshold moved towards the good side by `band` × its value.
+    fn level_within(&self, v: f64, band: f64) -> Level {
+        if v.is_nan() {
             return Level::Unknown;
         }
-        let bad = |t: f64| match self.direction {
-            Direction::Above => v >= t,
-            Direction::Below => v <= t,
+        let bad = |t: f64| {
+            let slack = (t * band).abs();
+            match self.direction {
+                Direction::Above => v >= t - slack,
+                Direction::Below => v <= t + slack,
+            }
         };
         if self.crit.is_some_and(bad) {
             Level::Crit
@@ -118,6 +163,15 @@ pub struct Signal {
     pub peak: Option<(DateTime<Utc>, f64)>,
     /// Which source last wrote it.
     pub source: Option<String>,
+    /// A level change waiting for its dwell.
+    pub hold: Hold,
+}
+
+/// Consecutive samples pointing at a level change (worse or better) not yet made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hold {
+    worse: bool,
+    count: u32,
 }
 
 /// User outage reports of one source against their baseline.
@@ -133,6 +187,8 @@ pub struct ReportCounts {
     pub peak: Option<(DateTime<Utc>, u64)>,
     /// Ratio thresholds (warn/crit compare `count / baseline`).
     pub def: SignalDef,
+    /// A level change waiting for its dwell.
+    pub hold: Hold,
 }
 
 impl ReportCounts {
@@ -364,6 +420,8 @@ pub struct Incident {
     pub drill: Option<String>,
     /// The drill's briefing (from `drill_started`), shown when a drill room opens.
     pub drill_briefing: Option<String>,
+    /// When the drill started (its scenario's second 0).
+    pub drill_started: Option<DateTime<Utc>>,
     /// role → person (empty roles are removed).
     pub roles: BTreeMap<String, String>,
     /// People in the room now.
@@ -388,6 +446,10 @@ pub struct Incident {
     pub unknown: u64,
     /// Signal definitions seen before their first sample.
     defs: BTreeMap<String, SignalDef>,
+    /// Everyone who ever joined the room (in a drill, the people as against the script).
+    joined: BTreeSet<String>,
+    /// Checklist items linked to an event (`done_when`), over all lists.
+    linked: usize,
 }
 
 impl Default for Incident {
@@ -405,6 +467,7 @@ impl Incident {
             declared: false,
             drill: None,
             drill_briefing: None,
+            drill_started: None,
             roles: BTreeMap::new(),
             present: BTreeSet::new(),
             participants: BTreeSet::new(),
@@ -425,6 +488,8 @@ impl Incident {
             last_at: None,
             unknown: 0,
             defs: BTreeMap::new(),
+            joined: BTreeSet::new(),
+            linked: 0,
         }
     }
 
@@ -535,8 +600,8 @@ impl Incident {
                 self.title = title.clone();
                 self.severity = *severity;
                 self.declared = true;
-                if self.times.acknowledged.is_none() {
-                    self.times.acknowledged = Some(e.at);
+                if matches!(e.by, Actor::Person(_)) && self.times.declared.is_none() {
+                    self.times.declared = Some(e.at);
                 }
                 self.times.detect(e.at);
                 let verb = if first { "declared" } else { "re-declared" };
@@ -568,8 +633,16 @@ impl Incident {
             }
             EventKind::Note { text } => self.entry(e, EntryKind::Note, text.clone()),
             EventKind::Decision { text } => self.entry(e, EntryKind::Decision, text.clone()),
-            EventKind::ChecklistDefined { list, items } => {
-                self.checklist_mut(list).define(items);
+            EventKind::ChecklistDefined {
+                list,
+                items,
+                done_when,
+            } => {
+                let was = self.checklist(list).map_or(0, |c| {
+                    c.items.iter().filter(|i| i.done_when.is_some()).count()
+                });
+                let now = self.checklist_mut(list).define(items, done_when);
+                self.linked = self.linked.saturating_sub(was) + now;
             }
             EventKind::ChecklistToggled { list, item, done } => {
                 let by = e.by.label().to_string();
@@ -583,12 +656,18 @@ impl Incident {
                 warn,
                 crit,
                 direction,
+                hysteresis,
+                dwell,
             } => {
                 let def = SignalDef {
                     unit: unit.clone(),
                     warn: *warn,
                     crit: *crit,
                     direction: *direction,
+                    band: hysteresis
+                        .filter(|b| b.is_finite() && *b >= 0.0)
+                        .unwrap_or(DEFAULT_BAND),
+                    dwell: dwell.unwrap_or(DEFAULT_DWELL),
                 };
                 if let Some(s) = self.signals.get_mut(series) {
                     s.def = def.clone();
@@ -817,6 +896,9 @@ impl Incident {
             }
             EventKind::Joined { person, from } => {
                 self.present.insert(person.clone());
+                if !self.joined.contains(person) {
+                    self.joined.insert(person.clone());
+                }
                 if !self.participants.contains(person) {
                     self.participants.insert(person.clone());
                 }
@@ -851,6 +933,9 @@ impl Incident {
                 if let Some(b) = briefing {
                     self.drill_briefing = Some(crate::text::block(b));
                 }
+                if self.drill_started.is_none() {
+                    self.drill_started = Some(e.at);
+                }
                 if !self.declared {
                     if let Some(t) = title {
                         self.title = t.clone();
@@ -876,6 +961,12 @@ impl Incident {
                     format!("{lines} damaged line{s} set aside in {file}"),
                 );
             }
+            EventKind::RoomOpened { title, severity } => {
+                if !self.declared {
+                    self.title = title.clone();
+                    self.severity = *severity;
+                }
+            }
             EventKind::Unknown { kind, .. } => {
                 self.unknown += 1;
                 self.entry(
@@ -884,6 +975,58 @@ impl Incident {
                     format!("unknown event \"{kind}\" (written by a newer warroom?)"),
                 );
             }
+        }
+        if let Actor::Person(p) = &e.by {
+            self.person_acted(e, p);
+        }
+    }
+
+    /// Acknowledgement and the people's detection (see `times`): a person's action counts
+    /// once it is applied, so a `:declare` first detects, then acknowledges.
+    /// Checklist items linked to this event are ticked too (noted on its timeline entry).
+    fn person_acted(&mut self, e: &Event, person: &str) {
+        let refers = match &e.kind {
+            // A drill scripts notes by its characters: only people in the room count.
+            EventKind::Note { .. } | EventKind::Decision { .. } => {
+                if self.drill.is_some() && !self.joined.contains(person) {
+                    return;
+                }
+                true
+            }
+            EventKind::IncidentDeclared { .. }
+            | EventKind::SeverityChanged { .. }
+            | EventKind::StateChanged { .. } => true,
+            EventKind::RoleAssigned { .. }
+            | EventKind::ChecklistToggled { .. }
+            | EventKind::ImpactStarted { .. } => false,
+            _ => return,
+        };
+        if refers {
+            self.times.notice(e.at);
+        }
+        self.times.person_acted(e.at);
+        if self.linked > 0 {
+            self.tick_linked(e, person);
+        }
+    }
+
+    fn tick_linked(&mut self, e: &Event, person: &str) {
+        let mut ticked = Vec::new();
+        for c in &mut self.checklists {
+            for item in c.tick_linked(&e.kind, person, e.at) {
+                ticked.push(format!("✓ {}: {item}", c.name));
+            }
+        }
+        if ticked.is_empty() {
+            return;
+        }
+        let note = ticked.join(", ");
+        match self.timeline.last_mut() {
+            Some(t) if t.id == e.id => {
+                t.text.push_str(" — ");
+                t.text.push_str(&note);
+            }
+            _ => self.entry(e, EntryKind::Checklist, note),
         }
     }
 
@@ -957,12 +1100,14 @@ impl Incident {
                 sig.peak = Some((e.at, value));
             }
         }
-        let Some((old, level)) = step_level(&mut sig.level, sig.def.level(value)) else {
+        let target = sig.def.level_from(sig.level, value);
+        let Some((old, level)) = step_level(&mut sig.level, &mut sig.hold, target, sig.def.dwell)
+        else {
             return;
         };
         let text = crossing_text(series, &sig.def, old, level, value);
         if level >= Level::Warn {
-            self.times.detect(e.at);
+            self.times.signal(e.at);
         }
         self.entry(e, EntryKind::Signal, text);
     }
@@ -994,7 +1139,8 @@ impl Incident {
             r.peak = Some((e.at, count));
         }
         let Some(ratio) = r.ratio() else { return };
-        let Some((_, level)) = step_level(&mut r.level, r.def.level(ratio)) else {
+        let target = r.def.level_from(r.level, ratio);
+        let Some((_, level)) = step_level(&mut r.level, &mut r.hold, target, r.def.dwell) else {
             return;
         };
         let text = match level {
@@ -1007,7 +1153,7 @@ impl Incident {
             ),
         };
         if level >= Level::Warn {
-            self.times.detect(e.at);
+            self.times.signal(e.at);
         }
         self.entry(e, EntryKind::Reports, text);
     }
@@ -1073,18 +1219,46 @@ impl Incident {
                 resolved_at: (state == AlertState::Resolved).then_some(e.at),
             },
         );
+        let which = self.alert_labels(name, labels);
         let text = match state {
             AlertState::Firing => {
-                self.times.detect(e.at);
+                self.times.signal(e.at);
                 if summary.is_empty() {
-                    format!("Alert firing: {name}")
+                    format!("Alert firing: {name}{which}")
                 } else {
-                    format!("Alert firing: {name} — {summary}")
+                    format!("Alert firing: {name}{which} — {summary}")
                 }
             }
-            AlertState::Resolved => format!("Alert resolved: {name}"),
+            AlertState::Resolved => format!("Alert resolved: {name}{which}"),
         };
         self.entry(e, EntryKind::Alert, text);
+    }
+
+    /// ` (instance=10.0.0.3:9100, region=eu)`: the labels that tell this alert apart from
+    /// others of the same name: `instance` and `region` when present, and every label
+    /// whose value differs between the alerts of this name seen so far. Empty when none.
+    fn alert_labels(&self, name: &str, labels: &BTreeMap<String, String>) -> String {
+        const ALWAYS: &[&str] = &["instance", "region"];
+        const MAX: usize = 4;
+        let others: Vec<&AlertInfo> = self.alerts.values().filter(|a| a.name == name).collect();
+        let mut shown: Vec<String> = Vec::new();
+        for (k, v) in labels {
+            if k == "alertname" || v.is_empty() {
+                continue;
+            }
+            let differs = others.iter().any(|a| a.labels.get(k) != Some(v));
+            if ALWAYS.contains(&k.as_str()) || differs {
+                shown.push(format!("{k}={v}"));
+            }
+            if shown.len() == MAX {
+                break;
+            }
+        }
+        if shown.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", shown.join(", "))
+        }
     }
 }
 
@@ -1098,14 +1272,38 @@ pub fn provider_time(posted: DateTime<Utc>, arrived: DateTime<Utc>) -> String {
     }
 }
 
-/// Moves a signal's level to `new`; returns `(old, new)` when that is news for the
-/// timeline: a real change, not a sample without a level, and not the first sample being
-/// fine.
-fn step_level(level: &mut Level, new: Level) -> Option<(Level, Level)> {
+/// Moves a signal's level towards `new` (see [`SignalDef`] for the band); the change is
+/// made once `dwell` consecutive samples point the same way (worse, or better), to the
+/// level of the last of them; a sample at the current level cancels a pending change, a
+/// sample without a level (NaN) neither counts nor cancels. The first level of a series
+/// is set at once. Returns `(old, new)` when that is news for the timeline: a real change,
+/// not the first sample being fine.
+fn step_level(
+    level: &mut Level,
+    hold: &mut Hold,
+    new: Level,
+    dwell: u32,
+) -> Option<(Level, Level)> {
     let old = *level;
-    if new == old || new == Level::Unknown {
+    if new == Level::Unknown {
         return None;
     }
+    if new == old {
+        hold.count = 0;
+        return None;
+    }
+    if old != Level::Unknown {
+        let worse = new > old;
+        if hold.count > 0 && hold.worse == worse {
+            hold.count += 1;
+        } else {
+            *hold = Hold { worse, count: 1 };
+        }
+        if hold.count < dwell {
+            return None;
+        }
+    }
+    *hold = Hold::default();
     *level = new;
     (!(old == Level::Unknown && new == Level::Ok)).then_some((old, new))
 }

@@ -1,13 +1,27 @@
 //! Key times of an incident and the durations derived from them.
 //!
 //! - impact started: back-dated by a person (`impact_started`), else the detection time;
-//! - detected: first alert firing, first signal over a threshold, or the declaration;
-//! - acknowledged: the incident was declared;
+//! - detected: the first of: a signal crossing its warn threshold (after hysteresis), an
+//!   alert firing, a person's `:declare`;
+//! - acknowledged: the first action of a person (note, decision, tick, role, state,
+//!   severity, declare, impact) at or after detection; an action before anything was
+//!   detected acknowledges nothing, and a `:declare` both detects and acknowledges.
+//!   Joining and leaving are not acknowledgement. In a drill, a note by someone who never
+//!   joined the room is the script's, not the people's, and counts for nothing here;
 //! - mitigated: first move to `monitoring` (or straight to `resolved`);
 //! - resolved: the last move to `resolved` (a reopen clears it).
 //!
+//! Besides those: *declared* is when a person first declared the incident (nobody else
+//! can: a room declares itself at open only with `[incident] declare = "on_open"`, and
+//! then the declaration is an event by the person who opened it); *first signal* is the
+//! first automatic detection (signal or alert); *noticed* is the first action of a person
+//! that refers to the incident (declare, severity, state, note, decision), which a drill
+//! scores as the people's detection.
+//!
 //! Durations: detect = detected − impact; acknowledge = acknowledged − detected;
-//! mitigate = mitigated − impact; resolve = resolved − impact.
+//! mitigate = mitigated − impact; resolve = resolved − impact. Every duration stops at
+//! `resolved`: the impact clock ([`KeyTimes::impact_duration`]) is frozen at the resolve
+//! time and counts again after a reopen.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -21,6 +35,12 @@ pub struct KeyTimes {
     pub resolved: Option<DateTime<Utc>>,
     /// How many times the incident was reopened after being resolved.
     pub reopened: u32,
+    /// First time a person declared the incident.
+    pub declared: Option<DateTime<Utc>>,
+    /// First automatic detection: a signal over its warn threshold or an alert firing.
+    pub first_signal: Option<DateTime<Utc>>,
+    /// First action of a person referring to the incident (the people's detection).
+    pub noticed: Option<DateTime<Utc>>,
 }
 
 /// The named key times, for jumping and listing.
@@ -77,10 +97,38 @@ impl KeyTimes {
     pub fn time_to_resolve(&self) -> Option<Duration> {
         Some(self.resolved? - self.impact_started()?)
     }
+    /// How long the impact has lasted at `now`: frozen at `resolved` while resolved
+    /// (a reopen clears `resolved`, so it counts again), never negative.
+    pub fn impact_duration(&self, now: DateTime<Utc>) -> Option<Duration> {
+        let end = self.resolved.map_or(now, |r| r.min(now));
+        Some((end - self.impact_started()?).max(Duration::zero()))
+    }
     /// Records detection if none yet.
     pub fn detect(&mut self, at: DateTime<Utc>) {
         if self.detected.is_none() {
             self.detected = Some(at);
+        }
+    }
+    /// Records an automatic detection (signal or alert).
+    pub fn signal(&mut self, at: DateTime<Utc>) {
+        if self.first_signal.is_none() {
+            self.first_signal = Some(at);
+        }
+        self.detect(at);
+    }
+    /// Records a person's action at `at`: acknowledgement when something was detected
+    /// (never before the detection itself).
+    pub fn person_acted(&mut self, at: DateTime<Utc>) {
+        if self.acknowledged.is_none()
+            && let Some(d) = self.detected
+        {
+            self.acknowledged = Some(at.max(d));
+        }
+    }
+    /// Records a person's action that refers to the incident.
+    pub fn notice(&mut self, at: DateTime<Utc>) {
+        if self.noticed.is_none() {
+            self.noticed = Some(at);
         }
     }
 }

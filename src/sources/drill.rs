@@ -69,6 +69,10 @@ pub struct DrillHeader {
     /// Scenario length in seconds.
     #[serde(default)]
     pub duration: f64,
+    /// Scenario second at which the impact starts: the drill report measures the people's
+    /// times from here (absent: from the scenario's first automatic signal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<f64>,
     #[serde(default)]
     pub reference: Reference,
 }

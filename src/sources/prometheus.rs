@@ -220,6 +220,8 @@ impl Tracker {
             warn: self.config.warn,
             crit: self.config.crit,
             direction: self.config.direction,
+            hysteresis: self.config.hysteresis,
+            dwell: self.config.dwell,
         }
     }
 
@@ -384,6 +386,8 @@ mod tests {
             direction: crate::incident::Direction::Above,
             label: None,
             auth: None,
+            hysteresis: None,
+            dwell: None,
         };
         let t0 = Utc.timestamp_opt(1_700_000_000, 0).unwrap();
         let result: Vec<Series> = (0..500)

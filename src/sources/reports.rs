@@ -169,6 +169,8 @@ pub fn definition(name: &str, config: &ReportsConfig) -> EventKind {
         warn: Some(config.ratio),
         crit: config.crit_ratio,
         direction: Direction::Above,
+        hysteresis: config.hysteresis,
+        dwell: config.dwell,
     }
 }
 

@@ -88,6 +88,9 @@ pub fn events() -> Vec<Event> {
                 warn,
                 crit,
                 direction,
+                // A hand-made story: every crossing shows (the fold tests cover hysteresis).
+                hysteresis: Some(0.0),
+                dwell: Some(1),
             },
         );
     }
@@ -100,6 +103,8 @@ pub fn events() -> Vec<Event> {
             warn: Some(3.0),
             crit: Some(10.0),
             direction: Direction::Above,
+            hysteresis: Some(0.0),
+            dwell: Some(1),
         },
     );
     b.push(
@@ -145,6 +150,7 @@ pub fn events() -> Vec<Event> {
             EventKind::ChecklistDefined {
                 list: list.into(),
                 items: items.into_iter().map(String::from).collect(),
+                done_when: Default::default(),
             },
         );
     }

@@ -61,6 +61,7 @@ pub fn story() -> Vec<Event> {
                     "Confirm impact from two independent signals".into(),
                     "Check changes of the last 24 h".into(),
                 ],
+                done_when: Default::default(),
             },
         ),
         (
@@ -72,6 +73,7 @@ pub fn story() -> Vec<Event> {
                     "Freeze deploys".into(),
                     "Roll back the last change on the affected path".into(),
                 ],
+                done_when: Default::default(),
             },
         ),
         (
@@ -83,6 +85,7 @@ pub fn story() -> Vec<Event> {
                     "First status update within 15 min".into(),
                     "Updates every 30 min until resolved".into(),
                 ],
+                done_when: Default::default(),
             },
         ),
         (
@@ -94,6 +97,9 @@ pub fn story() -> Vec<Event> {
                 warn: Some(0.02),
                 crit: Some(0.05),
                 direction: Direction::Above,
+                hysteresis: None,
+                // One sample here stands for minutes of them: no dwell.
+                dwell: Some(1),
             },
         ),
         (
@@ -105,6 +111,9 @@ pub fn story() -> Vec<Event> {
                 warn: Some(200.0),
                 crit: Some(50.0),
                 direction: Direction::Below,
+                hysteresis: None,
+                // One sample here stands for minutes of them: no dwell.
+                dwell: Some(1),
             },
         ),
         (
@@ -116,6 +125,9 @@ pub fn story() -> Vec<Event> {
                 warn: Some(3.0),
                 crit: Some(10.0),
                 direction: Direction::Above,
+                hysteresis: None,
+                // One sample here stands for minutes of them: no dwell.
+                dwell: Some(1),
             },
         ),
         (

@@ -66,10 +66,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
             t.s(Sem::Warn),
         )]);
     }
-    if let Some(i) = inc.times.impact_started() {
+    if let Some(d) = inc.times.impact_duration(cx.now) {
         extra.push(vec![
             Span::styled("impact ", t.s(Sem::Dim)),
-            Span::raw(ago(cx.now, i)),
+            Span::raw(format_duration(d)),
         ]);
     }
     let role = |r: &str| inc.roles.get(r).map(|p| text::line_max(p, 30));
@@ -87,7 +87,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
     if let Some(p) = role("comms") {
         extra.push(vec![Span::styled("comms ", t.s(Sem::Dim)), Span::raw(p)]);
     }
-    if let Some(a) = inc.times.acknowledged {
+    if let Some(a) = inc.times.declared {
         extra.push(vec![
             Span::styled("declared ", t.s(Sem::Dim)),
             Span::raw(ago(cx.now, a)),

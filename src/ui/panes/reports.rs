@@ -58,6 +58,7 @@ fn count_def(r: &ReportCounts) -> SignalDef {
         warn: r.def.warn.map(|w| w * b).filter(|_| b > 0.0),
         crit: r.def.crit.map(|c| c * b).filter(|_| b > 0.0),
         direction: r.def.direction,
+        ..r.def.clone()
     }
 }
 
