@@ -446,6 +446,10 @@ pub struct Incident {
     pub unknown: u64,
     /// Signal definitions seen before their first sample.
     defs: BTreeMap<String, SignalDef>,
+    /// Per alert name: how many alert events it had and what each label looked like, so
+    /// an entry can name the labels that tell alerts of one name apart without comparing
+    /// it with every other alert (10,000 alerts of one name in a batch stay linear).
+    alert_label_index: BTreeMap<String, AlertLabels>,
     /// Everyone who ever joined the room (in a drill, the people as against the script).
     joined: BTreeSet<String>,
     /// Checklist items linked to an event (`done_when`), over all lists.
@@ -488,6 +492,7 @@ impl Incident {
             last_at: None,
             unknown: 0,
             defs: BTreeMap::new(),
+            alert_label_index: BTreeMap::new(),
             joined: BTreeSet::new(),
             linked: 0,
         }
@@ -1236,17 +1241,42 @@ impl Incident {
 
     /// ` (instance=10.0.0.3:9100, region=eu)`: the labels that tell this alert apart from
     /// others of the same name: `instance` and `region` when present, and every label
-    /// whose value differs between the alerts of this name seen so far. Empty when none.
-    fn alert_labels(&self, name: &str, labels: &BTreeMap<String, String>) -> String {
+    /// whose value differs between the alerts of this name seen so far (or that some of
+    /// them lack). Empty when none. Updates the per-name index first: O(labels).
+    fn alert_labels(&mut self, name: &str, labels: &BTreeMap<String, String>) -> String {
         const ALWAYS: &[&str] = &["instance", "region"];
         const MAX: usize = 4;
-        let others: Vec<&AlertInfo> = self.alerts.values().filter(|a| a.name == name).collect();
+        let idx = self.alert_label_index.entry(name.to_string()).or_default();
+        idx.events += 1;
+        for (k, v) in labels {
+            match idx.labels.get_mut(k) {
+                Some(seen) => {
+                    seen.count += 1;
+                    if seen.first != *v {
+                        seen.varies = true;
+                    }
+                }
+                None => {
+                    idx.labels.insert(
+                        k.clone(),
+                        LabelSeen {
+                            first: v.clone(),
+                            count: 1,
+                            varies: false,
+                        },
+                    );
+                }
+            }
+        }
         let mut shown: Vec<String> = Vec::new();
         for (k, v) in labels {
             if k == "alertname" || v.is_empty() {
                 continue;
             }
-            let differs = others.iter().any(|a| a.labels.get(k) != Some(v));
+            let differs = idx
+                .labels
+                .get(k)
+                .is_some_and(|seen| seen.varies || seen.count < idx.events);
             if ALWAYS.contains(&k.as_str()) || differs {
                 shown.push(format!("{k}={v}"));
             }
@@ -1260,6 +1290,23 @@ impl Incident {
             format!(" ({})", shown.join(", "))
         }
     }
+}
+
+/// What the labels of the alerts of one name looked like (see `Incident::alert_labels`).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct AlertLabels {
+    /// Alert events of this name folded.
+    events: u64,
+    labels: BTreeMap<String, LabelSeen>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct LabelSeen {
+    first: String,
+    /// Alert events of this name that had the label.
+    count: u64,
+    /// Some event had another value.
+    varies: bool,
 }
 
 /// A provider's time beside the arrival time `arrived`: the time alone on the same day,
