@@ -88,3 +88,58 @@ fn export_writes_each_format_and_reports_damaged_lines() {
     ]);
     assert!(!out.status.success(), "a missing log is an error");
 }
+
+#[test]
+fn review_notes_written_in_replay_are_in_the_export_of_the_log_they_review() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let log = dir.path().join("incident.jsonl");
+    let events = story();
+    write_log(&log, "checkout-2026-03-05", &events).unwrap_or_else(|e| panic!("{e}"));
+    // A note written in `warroom replay` at the moment of the fifth event, as replay writes it.
+    let mut review = warroom::replay::ReviewLog::open(&log, "checkout-2026-03-05")
+        .unwrap_or_else(|e| panic!("review log: {e}"));
+    let note = warroom::incident::Event {
+        id: review.next_id(),
+        at: events[4].at,
+        by: warroom::incident::Actor::person("rita"),
+        kind: warroom::incident::EventKind::Note {
+            text: "the rollback should have come 10 minutes earlier".into(),
+        },
+    };
+    review
+        .append(&note)
+        .unwrap_or_else(|e| panic!("append: {e}"));
+    drop(review);
+    let log_s = log.display().to_string();
+
+    let out = warroom(&["export", &log_s, "--format", "markdown"]);
+    assert!(out.status.success());
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
+    let at = events[4].at.format("%Y-%m-%d %H:%M:%S").to_string();
+    assert!(md.contains("## Review notes"), "{md}");
+    assert!(
+        md.lines().any(|l| l.starts_with(&format!("| {at} |"))
+            && l.ends_with("| rita | the rollback should have come 10 minutes earlier |")),
+        "the note is listed at the moment it is about: {md}"
+    );
+
+    let out = warroom(&["export", &log_s, "--format", "csv"]);
+    let csv = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(",rita,person,review,the rollback should have come")),
+        "{csv}"
+    );
+
+    let out = warroom(&["export", &log_s, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    assert_eq!(
+        v["review_notes"][0]["text"],
+        "the rollback should have come 10 minutes earlier"
+    );
+
+    // A log without review notes says nothing about them.
+    std::fs::remove_file(warroom::replay::review_path(&log)).unwrap_or_else(|e| panic!("{e}"));
+    let out = warroom(&["export", &log_s, "--format", "markdown"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Review notes"));
+}

@@ -43,6 +43,17 @@ pub fn render(pm: &Postmortem) -> String {
             r.text.clone(),
         ]);
     }
+    for n in &pm.review_notes {
+        rows.push([
+            String::new(),
+            n.at.format(TIME).to_string(),
+            n.offset.clone(),
+            n.by.clone(),
+            "person".into(),
+            "review".into(),
+            n.text.clone(),
+        ]);
+    }
     for r in rows {
         if w.write_record(&r).is_err() {
             break;

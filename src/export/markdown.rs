@@ -161,6 +161,39 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
     }
     writeln!(o)?;
 
+    if !pm.review_notes.is_empty() || pm.review_error.is_some() {
+        writeln!(o, "## Review notes")?;
+        writeln!(o)?;
+        writeln!(
+            o,
+            "Written while replaying the incident, about the moment shown."
+        )?;
+        writeln!(o)?;
+        if let Some(e) = &pm.review_error {
+            writeln!(
+                o,
+                "> **Warning:** the review notes could not be read: {}",
+                cell(e)
+            )?;
+            writeln!(o)?;
+        }
+        if !pm.review_notes.is_empty() {
+            writeln!(o, "| UTC | T+ | Who | Note |")?;
+            writeln!(o, "|---|---|---|---|")?;
+            for n in &pm.review_notes {
+                writeln!(
+                    o,
+                    "| {} | {} | {} | {} |",
+                    n.at.format(TIME),
+                    n.offset,
+                    cell(&n.by),
+                    cell(&n.text)
+                )?;
+            }
+            writeln!(o)?;
+        }
+    }
+
     writeln!(o, "## Checklists")?;
     writeln!(o)?;
     let mut lists: Vec<&str> = Vec::new();

@@ -51,11 +51,7 @@ pub fn render_with(
     damaged: &[Damage],
 ) -> String {
     let pm = Postmortem::build(incident, events, all, damaged);
-    match format {
-        Format::Markdown => markdown::render(&pm),
-        Format::Json => json::render(&pm, all.then_some(events)),
-        Format::Csv => csv::render(&pm),
-    }
+    render_pm(&pm, events, format, all)
 }
 
 /// A rendered export of a log file, with how many damaged lines were skipped.
@@ -73,10 +69,29 @@ pub fn export_log(
     let mut events = Vec::new();
     let (_, recovery) = crate::log::read(path, |e| events.push(e))?;
     let incident = Incident::fold(&events);
+    let mut pm = Postmortem::build(&incident, &events, all, &recovery.damaged);
+    // The review notes belong to this log's export; a review log that cannot be read is
+    // said in the export, and the rest is still written.
+    let review = crate::replay::review_path(path);
+    if review.exists() {
+        let mut notes = Vec::new();
+        match crate::log::read(&review, |e| notes.push(e)) {
+            Ok(_) => pm.add_review(&notes),
+            Err(e) => pm.review_error = Some(crate::text::line(&e.to_string())),
+        }
+    }
     Ok(LogExport {
-        text: render_with(&incident, &events, format, all, &recovery.damaged),
+        text: render_pm(&pm, &events, format, all),
         damaged: recovery.damaged.len(),
     })
+}
+
+fn render_pm(pm: &Postmortem, events: &[Event], format: Format, all: bool) -> String {
+    match format {
+        Format::Markdown => markdown::render(pm),
+        Format::Json => json::render(pm, all.then_some(events)),
+        Format::Csv => csv::render(pm),
+    }
 }
 
 /// Writes the postmortem draft next to the log (`<log>.postmortem.md` and so on); returns

@@ -38,6 +38,23 @@ pub struct Postmortem {
     pub status_updates: Vec<StatusUpdate>,
     pub events: u64,
     pub skipped: Vec<SkippedLine>,
+    /// Notes written while reviewing the incident (`<log>.review.jsonl`), in time order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub review_notes: Vec<ReviewNote>,
+    /// Why the review notes could not be read, when they could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_error: Option<String>,
+}
+
+/// A note written in `warroom replay` about a moment of the incident.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewNote {
+    /// The moment of the incident it is about.
+    pub at: DateTime<Utc>,
+    /// `T+hh:mm:ss` since the start of the log.
+    pub offset: String,
+    pub by: String,
+    pub text: String,
 }
 
 /// Who held a role and from when to when (`to` empty: until the end).
@@ -450,7 +467,25 @@ impl Postmortem {
                     bytes: d.bytes,
                 })
                 .collect(),
+            review_notes: Vec::new(),
+            review_error: None,
         }
+    }
+
+    /// Adds the review notes of the log (notes written in `warroom replay`), sorted by the
+    /// moment they are about; other kinds in the review log are not notes and are left out.
+    pub fn add_review(&mut self, review: &[Event]) {
+        for e in review {
+            if let EventKind::Note { text: t } = &e.kind {
+                self.review_notes.push(ReviewNote {
+                    at: e.at,
+                    offset: offset(self.log_start, e.at),
+                    by: text::line(e.by.label()),
+                    text: text::line(t),
+                });
+            }
+        }
+        self.review_notes.sort_by_key(|n| n.at);
     }
 
     /// Checklist items nobody ticked.
