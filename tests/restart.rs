@@ -22,6 +22,7 @@ fn live_config(log: &str) -> String {
 [incident]
 title = "Payments failing at the gateway"
 severity = "SEV2"
+declare = "on_open"
 log = "{log}"
 
 [checklists]
