@@ -6,7 +6,7 @@
 //! none in any cell of the screen drawn from them. A broken promise is a panic, so the
 //! engine treats it like a crash.
 //!
-//! Shared by `examples/fuzz.rs` (long runs) and `tests/fuzz.rs` (short runs) via `#[path]`.
+//! Shared by `examples/fuzz.rs` (long runs) and `tests/it/fuzz.rs` (short runs) via `#[path]`.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,53 @@
+//! All integration tests in one binary: one link instead of one per file.
+//! Each file is a module named after what it tests; the `*_support` modules are
+//! shared helpers, and the fuzz engine is shared with `examples/fuzz.rs`.
+
+mod durability_support;
+#[path = "../../fuzz/engine.rs"]
+mod engine;
+#[path = "../../fuzz/mutate.rs"]
+mod mutate;
+#[path = "replay_support/pty.rs"]
+mod pty;
+mod replay_support;
+mod ssh_support;
+mod support;
+#[path = "../../fuzz/targets.rs"]
+mod targets;
+
+mod cli;
+mod config;
+mod declare;
+mod drill;
+mod drills_play;
+mod drills_pty;
+mod durability;
+mod e2e_room;
+mod export_cli;
+mod export_golden;
+mod fold;
+mod fuzz;
+mod key_times_screen;
+mod log;
+mod replay_fidelity;
+mod replay_pty;
+mod replay_seek;
+mod replay_view;
+mod restart;
+mod room;
+mod sources_alertmanager;
+mod sources_history;
+mod sources_http;
+mod sources_limits;
+mod sources_parsers;
+mod sources_prometheus;
+mod ssh;
+mod ssh_access;
+mod ssh_limits;
+mod ssh_serve;
+mod ui_keys;
+mod ui_panes;
+mod ui_robust;
+mod ui_snapshots;
+mod ui_themes;
+mod ui_timeline;
