@@ -376,14 +376,23 @@ fn sigkill_at_random_moments_loses_no_note_that_was_shown() {
     let home = tempfile::tempdir().expect("tempdir");
     let cwd = home.path().join("work");
     std::fs::create_dir_all(&cwd).expect("mkdir");
-    let log = cwd.join("kill.jsonl");
+    // A live incident whose log comes from the config's template: after a crash the same
+    // bare command continues it (no --log), as a commander would restart it.
+    std::fs::write(
+        cwd.join("config.toml"),
+        "[incident]\ntitle = \"Payments failing at the gateway\"\nseverity = \"SEV2\"\n\
+         declare = \"on_open\"\nlog = \"incidents/{date}-{slug}.jsonl\"\n",
+    )
+    .expect("write config");
+    let incidents = cwd.join("incidents");
+    let mut log = None;
     let mut seen = BTreeSet::new();
     let mut typed = 0;
     let mut header = None;
     for t in 0..trials {
         // After the first run, the same command continues the same incident.
-        let mut room = Pty::spawn(home.path(), &cwd, &["--log", "kill.jsonl"]);
-        room.wait_screen("the room", |s| s.contains("DRILL"));
+        let mut room = Pty::spawn(home.path(), &cwd, &[]);
+        room.wait_screen("the room", |s| s.contains("Payments failing"));
         let kill_after = Duration::from_millis(rng.random_range(50..1200));
         let start = Instant::now();
         let mut i = 0;
@@ -395,8 +404,17 @@ fn sigkill_at_random_moments_loses_no_note_that_was_shown() {
         typed += i;
         room.kill9();
         seen.extend(room.seen.lock().expect("seen").iter().cloned());
+        let logs: Vec<_> = std::fs::read_dir(&incidents)
+            .expect("the incidents folder")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .collect();
+        assert_eq!(logs.len(), 1, "one incident log, continued: {logs:?}");
+        let this = logs[0].clone();
+        let log = log.get_or_insert(this.clone());
+        assert_eq!(*log, this, "the same log is continued");
         let mut joined = 0;
-        let (h, _) = warroom::log::read(&log, |e| {
+        let (h, _) = warroom::log::read(log, |e| {
             joined += usize::from(matches!(e.kind, EventKind::Joined { .. }));
         })
         .expect("the log reads");
@@ -410,6 +428,7 @@ fn sigkill_at_random_moments_loses_no_note_that_was_shown() {
             Some(first) => assert_eq!(*first, h, "the same incident continues"),
         }
     }
+    let log = log.expect("a log was written");
     let events = read_log(&log);
     for w in events.windows(2) {
         assert!(
@@ -421,9 +440,9 @@ fn sigkill_at_random_moments_loses_no_note_that_was_shown() {
     }
     let starts = events
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::DrillStarted { .. }))
+        .filter(|e| matches!(e.kind, EventKind::IncidentDeclared { .. }))
         .count();
-    assert_eq!(starts, 1, "one incident, started once");
+    assert_eq!(starts, 1, "one incident, declared once");
     let logged = note_texts(&events, "k");
     let lost: Vec<&String> = seen
         .iter()
@@ -441,8 +460,10 @@ fn sigkill_at_random_moments_loses_no_note_that_was_shown() {
         "seen on screen, not in the log once: {lost:?}"
     );
     assert_eq!(verify(&log).0, 0, "no torn line: {}", verify(&log).1);
+    let mut damaged = log.clone().into_os_string();
+    damaged.push(".damaged");
     assert!(
-        !cwd.join("kill.jsonl.damaged").exists(),
+        !std::path::Path::new(&damaged).exists(),
         "nothing set aside"
     );
 }
