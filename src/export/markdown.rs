@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 
 use super::Postmortem;
+use super::postmortem::StatusUpdate;
 use super::postmortem::offset;
 
 const TIME: &str = "%Y-%m-%d %H:%M:%S";
@@ -320,41 +321,35 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
     if public.is_empty() {
         writeln!(o, "No status-page updates were recorded.")?;
     } else {
-        writeln!(o, "| UTC | Page | Incident | Status | Update |")?;
-        writeln!(o, "|---|---|---|---|---|")?;
-        for u in &public {
-            writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                time(Some(u.at)),
-                cell(&u.page),
-                cell(&u.incident),
-                cell(&u.status),
-                cell(&u.body)
-            )?;
-        }
+        updates_table(o, &public)?;
     }
     writeln!(o)?;
     if !third.is_empty() {
         writeln!(o, "### Third-party status pages")?;
         writeln!(o)?;
-        writeln!(o, "| UTC | Page | Incident | Status | Update |")?;
-        writeln!(o, "|---|---|---|---|---|")?;
-        for u in &third {
-            writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                time(Some(u.at)),
-                cell(&u.page),
-                cell(&u.incident),
-                cell(&u.status),
-                cell(&u.body)
-            )?;
-        }
+        updates_table(o, &third)?;
         writeln!(o)?;
     }
     writeln!(o, "## Cause, impact and follow-ups")?;
     writeln!(o)?;
     writeln!(o, "_To be written by the team._")?;
+    Ok(())
+}
+
+/// Status-page updates as a table: our own pages' or third-party pages'.
+fn updates_table(o: &mut String, updates: &[&StatusUpdate]) -> std::fmt::Result {
+    writeln!(o, "| UTC | Page | Incident | Status | Update |")?;
+    writeln!(o, "|---|---|---|---|---|")?;
+    for u in updates {
+        writeln!(
+            o,
+            "| {} | {} | {} | {} | {} |",
+            time(Some(u.at)),
+            cell(&u.page),
+            cell(&u.incident),
+            cell(&u.status),
+            cell(&u.body)
+        )?;
+    }
     Ok(())
 }

@@ -138,16 +138,8 @@ impl Access {
                     refusal.get_or_insert(format!("{at}: {why}"));
                     continue;
                 }
-                let role = if file_role == Role::Observer || rules.observer {
-                    Role::Observer
-                } else {
-                    Role::Responder
-                };
-                let admitted = Admitted {
-                    name: user.to_string(),
-                    role,
-                    pty: rules.pty,
-                };
+                let admitted = admit(user, file_role, rules);
+                let role = admitted.role;
                 if role == Role::Responder {
                     return Ok(admitted);
                 }
@@ -200,16 +192,8 @@ impl Access {
                     refusal.get_or_insert(format!("{at}: {why}"));
                     continue;
                 }
-                let role = if file_role == Role::Observer || rules.observer {
-                    Role::Observer
-                } else {
-                    Role::Responder
-                };
-                let admitted = Admitted {
-                    name: user.to_string(),
-                    role,
-                    pty: rules.pty,
-                };
+                let admitted = admit(user, file_role, rules);
+                let role = admitted.role;
                 if role == Role::Responder {
                     found = Some(admitted);
                     break;
@@ -460,6 +444,21 @@ impl RateLimiter {
             }
             m.entry((ip, key.to_string())).or_default().push(now);
         });
+    }
+}
+
+/// What an entry that admits `user` grants: an observer when the file or the entry says
+/// so, and a pty unless the entry forbids it.
+fn admit(user: &str, file_role: Role, rules: &Rules) -> Admitted {
+    let role = if file_role == Role::Observer || rules.observer {
+        Role::Observer
+    } else {
+        Role::Responder
+    };
+    Admitted {
+        name: user.to_string(),
+        role,
+        pty: rules.pty,
     }
 }
 
