@@ -1,19 +1,19 @@
 //! warroom: a terminal war room for incidents.
 //!
 //! Dependencies point one way: `term` → `ui` → `incident`; `room` → `log`, `sources` →
-//! `incident`. `incident` is pure and imports nothing above it.
+//! `incident`. The pure core (`incident`, `text`, the drill format and report) is its own
+//! crate, `warroom-core`, so nothing in it can reach up to tokio, files or the terminal.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod cli;
 pub mod config;
-pub mod drill_report;
 pub mod export;
-pub mod incident;
 pub mod log;
 pub mod replay;
 pub mod room;
 pub mod sources;
 pub mod term;
-pub mod text;
 pub mod ui;
+
+pub use warroom_core::{drill_report, incident, text};

@@ -9,7 +9,8 @@ pub mod times;
 
 pub use checklist::{Checklist, ChecklistItem, DoneWhen};
 pub use event::{
-    Actor, AlertState, Direction, Draft, Event, EventKind, IncidentState, KNOWN_KINDS, Severity,
+    Actor, AlertState, Audience, ComponentStatus, Direction, Draft, Event, EventKind,
+    IncidentState, KNOWN_KINDS, PublishOutcome, Severity,
 };
 pub use series::Series;
 pub use state::{EntryKind, Incident, Level, Signal, SignalDef, TimelineEntry};

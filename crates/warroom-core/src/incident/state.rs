@@ -972,6 +972,10 @@ impl Incident {
                     self.severity = *severity;
                 }
             }
+            // Communication: derived by the comms fold (issue 12); recorded only for now.
+            EventKind::StatusUpdate { .. }
+            | EventKind::Publish { .. }
+            | EventKind::CommsDefined { .. } => {}
             EventKind::Unknown { kind, .. } => {
                 self.unknown += 1;
                 self.entry(

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::incident::{Incident, IncidentState, format_duration};
 
-pub use crate::sources::drill::{DrillHeader, Reference};
+pub use crate::drill::{DrillHeader, Reference};
 
 /// One measured time against its reference, both in scenario seconds.
 #[derive(Clone, Debug, PartialEq, Serialize)]

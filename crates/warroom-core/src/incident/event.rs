@@ -100,6 +100,44 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Who a status update is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Public,
+    Internal,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Public => "public",
+            Audience::Internal => "internal",
+        }
+    }
+}
+
+/// A component named in a status update, with the status the update gives it
+/// (`operational`, `degraded_performance`, `partial_outage`, `major_outage`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComponentStatus {
+    pub name: String,
+    /// The status page's id for it, when a page source reported one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub status: String,
+}
+
+/// Outcome of one publish attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishOutcome {
+    /// Written just before the request leaves.
+    Sending,
+    Delivered,
+    Failed,
+}
+
 /// Incident state. Reopening (resolved → any other) is allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -403,6 +441,49 @@ pub enum EventKind {
         title: String,
         severity: Severity,
     },
+    /// A status update written in the room (public: for customers and our status page;
+    /// internal: for the company). Publishers deliver it to `targets`; each attempt's
+    /// outcome is a `publish` event referring to this event's id.
+    StatusUpdate {
+        audience: Audience,
+        state: IncidentState,
+        /// Components and the status this update gives them (empty: none named).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        components: Vec<ComponentStatus>,
+        body: String,
+        /// Names of the `[[publish]]` targets it goes to (empty: recorded only).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        targets: Vec<String>,
+    },
+    /// One publisher's attempt to deliver the status update with id `update`.
+    /// `sending` is written before the request leaves, so a crash between send and record
+    /// is known at restart (the publisher checks the remote side before sending again).
+    Publish {
+        update: u64,
+        target: String,
+        outcome: PublishOutcome,
+        /// 1 for the first attempt.
+        #[serde(default)]
+        attempt: u32,
+        /// The remote side's id for what was written (Statuspage incident id, file, ...).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        remote_id: Option<String>,
+        /// HTTP status of a failed attempt.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        /// The server's message (or the transport error) of a failed attempt.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// The communication cadence in force, written when a room starts from `[comms]` (so
+    /// due times and alarms are derived by the fold, the same live, in replay and export).
+    /// Durations in seconds; `every` maps severity (`SEV1`..) to seconds (absent: none).
+    CommsDefined {
+        first_update_within: u64,
+        #[serde(default)]
+        every: BTreeMap<String, u64>,
+        contradiction_after: u64,
+    },
     /// A kind this version does not know (from a newer warroom). Kept as raw JSON.
     #[serde(skip)]
     Unknown {
@@ -436,6 +517,9 @@ pub const KNOWN_KINDS: &[&str] = &[
     "drill_started",
     "log_repaired",
     "room_opened",
+    "status_update",
+    "publish",
+    "comms_defined",
 ];
 
 impl EventKind {
@@ -465,6 +549,9 @@ impl EventKind {
             EventKind::DrillStarted { .. } => "drill_started",
             EventKind::LogRepaired { .. } => "log_repaired",
             EventKind::RoomOpened { .. } => "room_opened",
+            EventKind::StatusUpdate { .. } => "status_update",
+            EventKind::Publish { .. } => "publish",
+            EventKind::CommsDefined { .. } => "comms_defined",
             EventKind::Unknown { kind, .. } => kind,
         }
     }

@@ -1,0 +1,237 @@
+//! The drill format: a header line, then one event per line with its scenario time `t` in
+//! seconds (see `drills/` and the shared DRILL_FORMAT contract). Parsing only: playing a
+//! drill in real time is `warroom::sources::drill`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::incident::{Actor, EventKind, Severity};
+
+/// Reference times to X, in scenario seconds, with the definitions of `incident::times`
+/// (detect = detected − impact, acknowledge = acknowledged − detected, ...).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Reference {
+    pub detect: Option<f64>,
+    pub acknowledge: Option<f64>,
+    pub mitigate: Option<f64>,
+    pub resolve: Option<f64>,
+}
+
+/// The header line of a drill file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrillHeader {
+    pub warroom_drill: u32,
+    pub name: String,
+    pub title: String,
+    pub severity: Severity,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub based_on: String,
+    #[serde(default)]
+    pub invented: String,
+    /// Default compression: scenario seconds per wall second.
+    #[serde(default = "one")]
+    pub speed: f64,
+    /// Scenario length in seconds.
+    #[serde(default)]
+    pub duration: f64,
+    /// Scenario second at which the impact starts: the drill report measures the people's
+    /// times from here (absent: from the scenario's first automatic signal).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<f64>,
+    #[serde(default)]
+    pub reference: Reference,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+impl DrillHeader {
+    /// Parses the first line of a drill file.
+    pub fn parse(first_line: &str) -> Result<Self, String> {
+        let h: DrillHeader = serde_json::from_str(first_line).map_err(|e| e.to_string())?;
+        if h.warroom_drill != 1 {
+            return Err(format!(
+                "drill format version {} is not supported (this warroom reads 1)",
+                h.warroom_drill
+            ));
+        }
+        if !speed_in_range(h.speed) {
+            return Err(format!(
+                "speed must be within {MIN_SPEED} to {MAX_SPEED}, not {}",
+                h.speed
+            ));
+        }
+        Ok(h)
+    }
+}
+
+/// One scenario event: at scenario second `t`, `by` did `kind`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrillEvent {
+    pub t: f64,
+    pub by: Actor,
+    pub kind: EventKind,
+}
+
+/// A parsed drill.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Drill {
+    pub header: DrillHeader,
+    pub events: Vec<DrillEvent>,
+}
+
+#[derive(Deserialize)]
+struct RawEvent {
+    t: f64,
+    by: Actor,
+    kind: serde_json::Value,
+}
+
+/// The drill format version this build reads.
+pub const DRILL_VERSION: u32 = 1;
+
+/// Slowest drill speed accepted (one scenario second per 100 wall seconds).
+pub const MIN_SPEED: f64 = 0.01;
+/// Fastest drill speed accepted (a day of scenario in under nine seconds).
+pub const MAX_SPEED: f64 = 10_000.0;
+
+/// True for a speed the player accepts: finite, within [`MIN_SPEED`]..=[`MAX_SPEED`].
+pub fn speed_in_range(speed: f64) -> bool {
+    (MIN_SPEED..=MAX_SPEED).contains(&speed)
+}
+
+/// Wall time from the drill's start to scenario second `t` at `speed`; `None` when it
+/// cannot be a duration (never reached).
+pub fn wall_offset(t: f64, speed: f64) -> Option<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(t / speed).ok()
+}
+
+/// Parses a drill file. Errors name the line (1-based) and what is wrong with it.
+pub fn parse(text: &str) -> Result<Drill, String> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty());
+    let (hline, htext) = lines
+        .next()
+        .ok_or_else(|| "line 1: empty drill file (expected a header line)".to_string())?;
+    let header: DrillHeader =
+        serde_json::from_str(htext).map_err(|e| format!("line {hline}: bad drill header: {e}"))?;
+    if header.warroom_drill != DRILL_VERSION {
+        return Err(format!(
+            "line {hline}: drill format version {} is not supported (this warroom reads {DRILL_VERSION})",
+            header.warroom_drill
+        ));
+    }
+    if !speed_in_range(header.speed) {
+        return Err(format!(
+            "line {hline}: `speed` must be within {MIN_SPEED} to {MAX_SPEED} (1 = real time), got {}",
+            header.speed
+        ));
+    }
+    if header.title.trim().is_empty() {
+        return Err(format!("line {hline}: `title` is empty"));
+    }
+    let mut events = Vec::new();
+    let mut last_t = 0.0f64;
+    for (n, l) in lines {
+        let raw: RawEvent =
+            serde_json::from_str(l).map_err(|e| format!("line {n}: bad event: {e}"))?;
+        if !(raw.t >= 0.0 && raw.t.is_finite()) {
+            return Err(format!(
+                "line {n}: `t` must be a non-negative number of seconds, got {}",
+                raw.t
+            ));
+        }
+        if raw.t < last_t {
+            return Err(format!(
+                "line {n}: `t` goes back in time ({} after {last_t}); events must be in order",
+                raw.t
+            ));
+        }
+        last_t = raw.t;
+        let kind: EventKind = serde_json::from_value(raw.kind)
+            .map_err(|e| format!("line {n}: bad event kind: {e}"))?;
+        if matches!(
+            kind,
+            EventKind::IncidentDeclared { .. }
+                | EventKind::SeverityChanged { .. }
+                | EventKind::StateChanged { .. }
+                | EventKind::RoleAssigned { .. }
+                | EventKind::ChecklistToggled { .. }
+                | EventKind::ImpactStarted { .. }
+        ) {
+            return Err(format!(
+                "line {n}: a drill must not contain `{}`: that is what the people in the room practise",
+                kind.name()
+            ));
+        }
+        events.push(DrillEvent {
+            t: raw.t,
+            by: raw.by,
+            kind: sanitise(kind),
+        });
+    }
+    Ok(Drill { header, events })
+}
+
+/// Drill files may come from anywhere: their text goes through the sanitiser like any
+/// other external text.
+fn sanitise(kind: EventKind) -> EventKind {
+    use crate::text::{block, line};
+    match kind {
+        EventKind::Note { text } => EventKind::Note { text: block(&text) },
+        EventKind::StatusIncident {
+            page,
+            id,
+            title,
+            status,
+            body,
+            update_id,
+            impact,
+            posted_at,
+        } => EventKind::StatusIncident {
+            page: line(&page),
+            id: line(&id),
+            title: line(&title),
+            status: line(&status),
+            body: block(&body),
+            update_id: update_id.map(|u| line(&u)),
+            impact: impact.map(|i| line(&i)),
+            posted_at,
+        },
+        EventKind::StatusComponent {
+            page,
+            component,
+            status,
+            group,
+        } => EventKind::StatusComponent {
+            page: line(&page),
+            component: line(&component),
+            status: line(&status),
+            group: group.map(|g| line(&g)),
+        },
+        EventKind::Alert {
+            name,
+            state,
+            labels,
+            summary,
+            fingerprint,
+            starts_at,
+        } => EventKind::Alert {
+            name: line(&name),
+            state,
+            labels: labels
+                .into_iter()
+                .map(|(k, v)| (line(&k), line(&v)))
+                .collect(),
+            summary: block(&summary),
+            fingerprint,
+            starts_at,
+        },
+        other => other,
+    }
+}
