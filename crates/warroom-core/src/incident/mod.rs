@@ -2,12 +2,14 @@
 //! Nothing here knows of tokio, terminals, HTTP or files.
 
 pub mod checklist;
+pub mod comms;
 pub mod event;
 pub mod series;
 pub mod state;
 pub mod times;
 
 pub use checklist::{Checklist, ChecklistItem, DoneWhen};
+pub use comms::{Cadence, Comms, Delivery, PageAlarm, UpdateRecord};
 pub use event::{
     Actor, AlertState, Audience, ComponentStatus, Direction, Draft, Event, EventKind,
     IncidentState, KNOWN_KINDS, PublishOutcome, Severity,

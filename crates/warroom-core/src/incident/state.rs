@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 
 use super::checklist::Checklist;
+use super::comms::{Cadence, Comms, Delivery, UpdateRecord};
 use super::event::{Actor, AlertState, Direction, Event, EventKind, IncidentState, Severity};
 use super::series::Series;
 use super::times::KeyTimes;
@@ -437,6 +438,8 @@ pub struct Incident {
     pub alerts: BTreeMap<String, AlertInfo>,
     pub sources: BTreeMap<String, SourceStatus>,
     pub times: KeyTimes,
+    /// Status updates, their deliveries, the cadence and the silent-page alarm.
+    pub comms: Comms,
     /// Number of events folded, and the id and time of the last one.
     pub events: u64,
     pub last_id: u64,
@@ -486,6 +489,7 @@ impl Incident {
             alerts: BTreeMap::new(),
             sources: BTreeMap::new(),
             times: KeyTimes::default(),
+            comms: Comms::default(),
             events: 0,
             last_id: 0,
             first_at: None,
@@ -972,10 +976,83 @@ impl Incident {
                     self.severity = *severity;
                 }
             }
-            // Communication: derived by the comms fold (issue 12); recorded only for now.
-            EventKind::StatusUpdate { .. }
-            | EventKind::Publish { .. }
-            | EventKind::CommsDefined { .. } => {}
+            EventKind::StatusUpdate {
+                audience,
+                state,
+                components,
+                body,
+                targets,
+            } => {
+                let author = match &e.by {
+                    Actor::Person(p) => p.clone(),
+                    Actor::Source(s) => s.clone(),
+                    Actor::System => "system".into(),
+                };
+                self.comms.updates.push(UpdateRecord {
+                    id: e.id,
+                    at: e.at,
+                    author,
+                    audience: *audience,
+                    state: *state,
+                    components: components.clone(),
+                    body: body.clone(),
+                    targets: targets.clone(),
+                    deliveries: BTreeMap::new(),
+                });
+                let first = body.lines().next().unwrap_or_default();
+                self.entry(
+                    e,
+                    EntryKind::Note,
+                    format!("{} update ({}): {first}", audience.as_str(), state.as_str()),
+                );
+            }
+            EventKind::Publish {
+                update,
+                target,
+                outcome,
+                attempt,
+                remote_id,
+                status,
+                message,
+            } => {
+                if let Some(u) = self
+                    .comms
+                    .updates
+                    .iter_mut()
+                    .rev()
+                    .find(|u| u.id == *update)
+                {
+                    let d = u.deliveries.entry(target.clone()).or_insert(Delivery {
+                        outcome: *outcome,
+                        at: e.at,
+                        attempts: 0,
+                        remote_id: None,
+                        status: None,
+                        message: None,
+                    });
+                    d.outcome = *outcome;
+                    d.at = e.at;
+                    d.attempts = d.attempts.max(*attempt);
+                    if remote_id.is_some() {
+                        d.remote_id = remote_id.clone();
+                    }
+                    d.status = *status;
+                    d.message = message.clone();
+                }
+            }
+            EventKind::CommsDefined {
+                first_update_within,
+                every,
+                contradiction_after,
+            } => {
+                let secs =
+                    |s: u64| chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 1000));
+                self.comms.cadence = Some(Cadence {
+                    first_update_within: secs(*first_update_within),
+                    every: every.iter().map(|(k, v)| (k.clone(), secs(*v))).collect(),
+                    contradiction_after: secs(*contradiction_after),
+                });
+            }
             EventKind::Unknown { kind, .. } => {
                 self.unknown += 1;
                 self.entry(
