@@ -387,7 +387,7 @@ fn the_commented_examples_in_the_shipped_config_are_valid_when_uncommented() {
     let config = Config::parse(&uncommented, "uncommented.toml", None, root.to_path_buf())
         .unwrap_or_else(|e| panic!("{e}\n---\n{uncommented}"));
     let kinds: Vec<&str> = config.sources.iter().map(|s| s.kind.name()).collect();
-    for kind in warroom::config::SOURCE_KINDS {
+    for kind in warroom::config::source_kinds() {
         assert!(
             kinds.contains(kind),
             "no example of a {kind} source: {kinds:?}"
@@ -587,4 +587,29 @@ fn a_drill_speed_outside_what_can_be_played_is_an_error_with_its_line() {
         );
         assert!(said.contains("outside 0.01 to 10000"), "{speed}: {said}");
     }
+}
+
+#[test]
+fn a_source_key_of_another_kind_or_a_kind_that_is_no_string_is_named_with_what_it_takes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = format!(
+        "{GOOD_HEAD}{LISTS}\n[[source]]\nkind = \"drill\"\nname = \"d\"\npath = \"checkout-outage.jsonl\"\nquery = \"up\"\n\n[[source]]\nkind = 3\nname = \"three\"\n"
+    );
+    std::fs::write(dir.path().join("k.toml"), &config).expect("write");
+    let out = warroom(dir.path(), &["check", "--config", "k.toml"], &[]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    let place = place_of("k.toml", &config, "query = ");
+    assert!(
+        said.contains(&format!(
+            "{place}: `query` is not a setting of a drill source\n  help: drill sources take: kind, name, every, timeout, max_bytes, path, speed"
+        )),
+        "{said}"
+    );
+    let place = place_of("k.toml", &config, "3\n");
+    assert!(
+        said.contains(&format!("{place}: `kind` must be a string, not integer")),
+        "{said}"
+    );
+    assert!(said.contains("2 problems found"), "{said}");
 }
