@@ -423,6 +423,8 @@ struct RawSource {
     token_env: Option<Spanned<String>>,
     speed: Option<Spanned<f64>>,
     provider: Option<Spanned<bool>>,
+    /// `own = true`: our own public page (the same as `role = "own"`).
+    own: Option<Spanned<bool>>,
     role: Option<Spanned<String>>,
     budget: Option<Spanned<i64>>,
     max_body: Option<Spanned<i64>>,
@@ -445,8 +447,10 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
             "auth",
             "auth_env",
         ],
-        "statuspage" => &["url", "auth", "auth_env", "provider", "role", "budget"],
-        "feed" => &["url", "auth", "auth_env", "provider", "role"],
+        "statuspage" => &[
+            "url", "auth", "auth_env", "provider", "own", "role", "budget",
+        ],
+        "feed" => &["url", "auth", "auth_env", "provider", "own", "role"],
         "reports" => &[
             "url",
             "query",
@@ -1225,7 +1229,7 @@ fn validate_source(
 
     // Keys that belong to other kinds.
     let allowed = kind_keys(k);
-    let present: [(&str, Option<std::ops::Range<usize>>); 26] = [
+    let present: [(&str, Option<std::ops::Range<usize>>); 27] = [
         ("url", r.url.as_ref().map(|v| v.span())),
         ("query", r.query.as_ref().map(|v| v.span())),
         ("window", r.window.as_ref().map(|v| v.span())),
@@ -1253,6 +1257,7 @@ fn validate_source(
         ("token_env", r.token_env.as_ref().map(|v| v.span())),
         ("speed", r.speed.as_ref().map(|v| v.span())),
         ("provider", r.provider.as_ref().map(|v| v.span())),
+        ("own", r.own.as_ref().map(|v| v.span())),
         ("role", r.role.as_ref().map(|v| v.span())),
         ("budget", r.budget.as_ref().map(|v| v.span())),
         ("max_body", r.max_body.as_ref().map(|v| v.span())),
@@ -1634,6 +1639,19 @@ fn page_role(cx: &mut Ctx, r: &RawSource) -> Option<String> {
                 }
             }
         }
+    };
+    // `own = true` is the spelling of `role = "own"`.
+    let role = match (&r.own, role) {
+        (Some(o), Some(role)) if *o.get_ref() != (role == "own") => {
+            cx.err(
+                o.span(),
+                format!("`own = {}` contradicts role = {role:?}", o.get_ref()),
+                Some("keep one of the two".into()),
+            );
+            Some(role)
+        }
+        (Some(o), None) => o.get_ref().then(|| "own".to_string()),
+        (_, role) => role,
     };
     match (&r.provider, role) {
         (Some(p), Some(role)) if *p.get_ref() != (role == "provider") => {
