@@ -22,6 +22,8 @@ pub(super) struct Raw {
     auth: Option<Spanned<String>>,
     auth_env: Option<Spanned<String>>,
     provider: Option<Spanned<bool>>,
+    /// `own = true`: our own public page (the same as `role = "own"`).
+    own: Option<Spanned<bool>>,
     role: Option<Spanned<String>>,
 }
 
@@ -29,6 +31,6 @@ pub(super) fn validate(cx: &mut Ctx, r: &Raw, at: &At) -> FeedConfig {
     FeedConfig {
         url: fields::url(cx, &r.url, at),
         auth: fields::auth(cx, &r.auth, &r.auth_env),
-        role: fields::page_role(cx, &r.role, &r.provider),
+        role: fields::page_role(cx, &r.role, &r.provider, &r.own),
     }
 }

@@ -110,11 +110,13 @@ pub(super) fn dwell(cx: &mut Ctx, d: &Option<Spanned<i64>>) -> Option<u32> {
     }
 }
 
-/// A status page's or feed's role: `provider = true` or `role = "provider" | "own"`.
+/// A status page's or feed's role: `provider = true`, `own = true` (our public page) or
+/// `role = "provider" | "own"`.
 pub(super) fn page_role(
     cx: &mut Ctx,
     role: &Option<Spanned<String>>,
     provider: &Option<Spanned<bool>>,
+    own: &Option<Spanned<bool>>,
 ) -> Option<String> {
     let role = match role {
         None => None,
@@ -132,6 +134,19 @@ pub(super) fn page_role(
                 None
             }
         },
+    };
+    // `own = true` is the spelling of `role = "own"`.
+    let role = match (own, role) {
+        (Some(o), Some(role)) if *o.get_ref() != (role == "own") => {
+            cx.err(
+                o.span(),
+                format!("`own = {}` contradicts role = {role:?}", o.get_ref()),
+                Some("keep one of the two".into()),
+            );
+            Some(role)
+        }
+        (Some(o), None) => o.get_ref().then(|| "own".to_string()),
+        (_, role) => role,
     };
     match (provider, role) {
         (Some(p), Some(role)) if *p.get_ref() != (role == "provider") => {

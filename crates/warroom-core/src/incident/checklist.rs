@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::event::{EventKind, IncidentState};
+use super::event::{Audience, EventKind, IncidentState};
 
 /// The event that completes a checklist item.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,11 +29,18 @@ pub enum DoneWhen {
     Role(String),
     /// `state:NAME`: the incident moved to state NAME.
     State(IncidentState),
+    /// `public_update`: a person sent a public status update.
+    PublicUpdate,
+    /// `internal_update`: a person sent an internal status update.
+    InternalUpdate,
+    /// `update_on_cadence`: the public `resolved` update was sent and no public update was
+    /// ever overdue (the cadence was kept to the end).
+    UpdateOnCadence,
 }
 
 /// The `done_when` values, for help texts.
 pub const DONE_WHEN_VALUES: &str = "declared, severity_set, impact_backdated, note, decision, \
-     role:NAME (e.g. role:comms), state:investigating|identified|monitoring|resolved";
+     public_update, internal_update, update_on_cadence, role:NAME (e.g. role:comms), state:investigating|identified|monitoring|resolved";
 
 impl DoneWhen {
     /// Parses a `done_when` value; `None` if it is not one of [`DONE_WHEN_VALUES`].
@@ -45,6 +52,9 @@ impl DoneWhen {
             "impact_backdated" => DoneWhen::ImpactBackdated,
             "note" => DoneWhen::Note,
             "decision" => DoneWhen::Decision,
+            "public_update" => DoneWhen::PublicUpdate,
+            "internal_update" => DoneWhen::InternalUpdate,
+            "update_on_cadence" => DoneWhen::UpdateOnCadence,
             _ => match s.split_once(':') {
                 Some(("role", r)) if !r.trim().is_empty() => DoneWhen::Role(r.trim().to_string()),
                 Some(("state", st)) => {
@@ -56,9 +66,22 @@ impl DoneWhen {
         })
     }
 
-    /// True when `kind` (done by a person) completes an item with this rule.
-    pub fn matches(&self, kind: &EventKind) -> bool {
+    /// True when `kind` (done by a person) completes an item with this rule; `on_cadence`:
+    /// no public update was ever overdue so far.
+    pub fn matches(&self, kind: &EventKind, on_cadence: bool) -> bool {
         match (self, kind) {
+            (DoneWhen::PublicUpdate, EventKind::StatusUpdate { audience, .. }) => {
+                *audience == Audience::Public
+            }
+            (DoneWhen::InternalUpdate, EventKind::StatusUpdate { audience, .. }) => {
+                *audience == Audience::Internal
+            }
+            (
+                DoneWhen::UpdateOnCadence,
+                EventKind::StatusUpdate {
+                    audience, state, ..
+                },
+            ) => on_cadence && *audience == Audience::Public && *state == IncidentState::Resolved,
             (DoneWhen::Declared, EventKind::IncidentDeclared { .. }) => true,
             (
                 DoneWhen::SeveritySet,
@@ -153,10 +176,23 @@ impl Checklist {
         it.at = Some(at);
     }
     /// Ticks every open, linked item that `kind` completes; returns their texts.
-    pub fn tick_linked(&mut self, kind: &EventKind, by: &str, at: DateTime<Utc>) -> Vec<String> {
+    /// `on_cadence`: no public update was ever overdue so far.
+    pub fn tick_linked(
+        &mut self,
+        kind: &EventKind,
+        on_cadence: bool,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Vec<String> {
         let mut ticked = Vec::new();
         for it in &mut self.items {
-            if !it.done && !it.unticked && it.done_when.as_ref().is_some_and(|d| d.matches(kind)) {
+            if !it.done
+                && !it.unticked
+                && it
+                    .done_when
+                    .as_ref()
+                    .is_some_and(|d| d.matches(kind, on_cadence))
+            {
                 it.done = true;
                 it.by = Some(by.to_string());
                 it.at = Some(at);

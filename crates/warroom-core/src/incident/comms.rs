@@ -1,12 +1,32 @@
 //! Communication as the fold sees it: the status updates written in the room, what each
 //! publisher did with them, the cadence in force, and the alarm when our public page
 //! contradicts our own signals. Derived from the log only, so live, replay and export agree.
+//!
+//! # What a view reads (the comms pane, the header, the postmortem)
+//! - [`Comms::last_public`], [`Comms::last_internal`]: the latest updates and their
+//!   [`UpdateRecord::deliveries`] (per publisher: sending / delivered / failed).
+//! - [`Comms::next_due`]: when the next public update is due (none: nothing is owed: no
+//!   cadence configured, not declared yet, a severity without cadence, or the last public
+//!   update said `resolved`). [`Comms::overdue`]`(now)`: how long past due at `now` (the
+//!   pane's "OVERDUE 4m"); [`Comms::due_in`]`(now)` for the countdown.
+//! - [`Comms::alarm`]: the silent-page alarm in force (our own page says operational while
+//!   our signals are critical or an alert fires, for longer than `contradiction_after`).
+//! - [`Comms::own_page`]: what our own page says right now against our signals.
+//! - [`Comms::overdue_periods`], [`Comms::contradictions`]: the history, for exports.
+//!
+//! # Timeline entries without a clock
+//! The fold has no clock, so "an update became overdue" and "the contradiction has lasted
+//! `contradiction_after`" are materialised when the first event at or after that moment
+//! is folded (live: the next metric sample, seconds later), and the entry is placed at the
+//! moment itself (the due time, the alarm time) with the id of that event. Replaying the
+//! log up to a time t therefore gives the same entries as the live room showed at t; the
+//! pane's countdown (`overdue(now)`) is exact at any time.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::event::{Audience, ComponentStatus, IncidentState, PublishOutcome};
+use super::event::{Audience, ComponentStatus, IncidentState, PublishOutcome, Severity};
 
 /// Everything the room has said, and what it owes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17,6 +37,59 @@ pub struct Comms {
     pub cadence: Option<Cadence>,
     /// The silent-page alarm: our public page contradicts our signals (none: it does not).
     pub alarm: Option<PageAlarm>,
+    /// When the incident was first declared (the first public update is due
+    /// `first_update_within` after it).
+    pub declared_at: Option<DateTime<Utc>>,
+    /// Interval between public updates at the current severity (none: no cadence).
+    pub every: Option<Duration>,
+    /// When the next public update is due (see [`Comms::next_due`]).
+    pub due: Option<DateTime<Utc>>,
+    /// Times the public update was overdue: from the due time to the update that ended it
+    /// (open while still overdue).
+    pub overdue_periods: Vec<Period>,
+    /// Times our own page contradicted our signals long enough to raise the alarm: from the
+    /// start of the contradiction to its end (open while it lasts).
+    pub contradictions: Vec<Period>,
+    /// Our own status page (source role `own`) saying all is well, and since when.
+    pub own_page: Option<OwnPageQuiet>,
+    /// Bookkeeping for the derivations (counts of critical signals and firing alerts).
+    pub(crate) watch: Watch,
+}
+
+/// A span of time; `to` is none while it lasts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Period {
+    pub from: DateTime<Utc>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl Period {
+    /// Its length, counting an open period up to `end`.
+    pub fn length(&self, end: DateTime<Utc>) -> Duration {
+        (self.to.unwrap_or(end) - self.from).max(Duration::zero())
+    }
+}
+
+/// Our own page says operational (no open incident, every component operational).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnPageQuiet {
+    pub page: String,
+    pub since: DateTime<Utc>,
+}
+
+/// What the derivations keep between events (O(1) per event to check).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Watch {
+    /// Signals and report sources at the critical level now.
+    pub crit: u32,
+    /// Alerts firing now.
+    pub firing: u32,
+    /// Since when at least one of them holds.
+    pub bad_since: Option<DateTime<Utc>>,
+    /// The due time an overdue entry was written for.
+    pub noted_due: Option<DateTime<Utc>>,
+    /// Provider pages were checked in this stretch of bad signals.
+    pub providers_checked: bool,
 }
 
 /// One status update and its deliveries.
@@ -46,6 +119,15 @@ pub struct Delivery {
     pub message: Option<String>,
 }
 
+/// Defaults of `[comms]`: the first public update within 15 minutes of declaring.
+pub const DEFAULT_FIRST_UPDATE_WITHIN_SECS: u64 = 15 * 60;
+/// Defaults of `[comms] every` (PagerDuty's public response guide): SEV1 20m, SEV2 30m,
+/// SEV3 60m, SEV4 none.
+pub const DEFAULT_EVERY_SECS: &[(&str, u64)] =
+    &[("SEV1", 20 * 60), ("SEV2", 30 * 60), ("SEV3", 60 * 60)];
+/// Default of `[comms] contradiction_after`: 5 minutes.
+pub const DEFAULT_CONTRADICTION_AFTER_SECS: u64 = 5 * 60;
+
 /// The cadence from `[comms]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cadence {
@@ -64,6 +146,8 @@ pub struct PageAlarm {
     pub page: String,
     /// What our signals say, in words ("checkout error rate critical").
     pub signal: String,
+    /// When the alarm was raised (`since` + `contradiction_after`).
+    pub raised: DateTime<Utc>,
 }
 
 impl Comms {
@@ -73,6 +157,48 @@ impl Comms {
             .iter()
             .rev()
             .find(|u| u.audience == Audience::Public)
+    }
+
+    /// When the next public update is due; none when nothing is owed (see the module doc).
+    pub fn next_due(&self) -> Option<DateTime<Utc>> {
+        self.due
+    }
+
+    /// How long the next public update is overdue at `now` (none: not overdue).
+    pub fn overdue(&self, now: DateTime<Utc>) -> Option<Duration> {
+        self.due.filter(|d| now > *d).map(|d| now - d)
+    }
+
+    /// Time left until the next public update is due at `now` (none: nothing due, or
+    /// overdue already).
+    pub fn due_in(&self, now: DateTime<Utc>) -> Option<Duration> {
+        self.due.filter(|d| now <= *d).map(|d| d - now)
+    }
+
+    /// The first public update, if any.
+    pub fn first_public(&self) -> Option<&UpdateRecord> {
+        self.updates.iter().find(|u| u.audience == Audience::Public)
+    }
+
+    /// True when any of our signals is critical or an alert is firing.
+    pub fn signals_bad(&self) -> bool {
+        self.watch.bad_since.is_some()
+    }
+
+    /// Recomputes [`Comms::due`] from the cadence, the declaration, the severity and the
+    /// last public update.
+    pub(crate) fn recompute_due(&mut self, severity: Severity) {
+        self.every = self
+            .cadence
+            .as_ref()
+            .and_then(|c| c.every.get(severity.as_str()).copied())
+            .filter(|d| *d > Duration::zero());
+        self.due = match (&self.cadence, self.last_public()) {
+            (None, _) => None,
+            (Some(_), Some(u)) if u.state == IncidentState::Resolved => None,
+            (Some(_), Some(u)) => self.every.map(|every| u.at + every),
+            (Some(c), None) => self.declared_at.map(|d| d + c.first_update_within),
+        };
     }
 
     /// The last internal update, if any.

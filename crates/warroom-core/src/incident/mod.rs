@@ -3,13 +3,14 @@
 
 pub mod checklist;
 pub mod comms;
+mod comms_fold;
 pub mod event;
 pub mod series;
 pub mod state;
 pub mod times;
 
 pub use checklist::{Checklist, ChecklistItem, DoneWhen};
-pub use comms::{Cadence, Comms, Delivery, PageAlarm, UpdateRecord};
+pub use comms::{Cadence, Comms, Delivery, OwnPageQuiet, PageAlarm, Period, UpdateRecord};
 pub use event::{
     Actor, AlertState, Audience, ComponentStatus, Direction, Draft, Event, EventKind,
     IncidentState, KNOWN_KINDS, PublishOutcome, Severity,

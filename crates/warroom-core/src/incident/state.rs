@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 
 use super::checklist::Checklist;
-use super::comms::{Cadence, Comms, Delivery, UpdateRecord};
+use super::comms::Comms;
 use super::event::{Actor, AlertState, Direction, Event, EventKind, IncidentState, Severity};
 use super::series::Series;
 use super::times::KeyTimes;
@@ -597,6 +597,7 @@ impl Incident {
             Actor::System => {}
         }
 
+        self.comms_before(e);
         match &e.kind {
             EventKind::Metric { series, value } => self.apply_metric(e, series, *value),
             EventKind::Reports {
@@ -982,30 +983,7 @@ impl Incident {
                 components,
                 body,
                 targets,
-            } => {
-                let author = match &e.by {
-                    Actor::Person(p) => p.clone(),
-                    Actor::Source(s) => s.clone(),
-                    Actor::System => "system".into(),
-                };
-                self.comms.updates.push(UpdateRecord {
-                    id: e.id,
-                    at: e.at,
-                    author,
-                    audience: *audience,
-                    state: *state,
-                    components: components.clone(),
-                    body: body.clone(),
-                    targets: targets.clone(),
-                    deliveries: BTreeMap::new(),
-                });
-                let first = body.lines().next().unwrap_or_default();
-                self.entry(
-                    e,
-                    EntryKind::Note,
-                    format!("{} update ({}): {first}", audience.as_str(), state.as_str()),
-                );
-            }
+            } => self.apply_status_update(e, *audience, *state, components, body, targets),
             EventKind::Publish {
                 update,
                 target,
@@ -1014,45 +992,14 @@ impl Incident {
                 remote_id,
                 status,
                 message,
-            } => {
-                if let Some(u) = self
-                    .comms
-                    .updates
-                    .iter_mut()
-                    .rev()
-                    .find(|u| u.id == *update)
-                {
-                    let d = u.deliveries.entry(target.clone()).or_insert(Delivery {
-                        outcome: *outcome,
-                        at: e.at,
-                        attempts: 0,
-                        remote_id: None,
-                        status: None,
-                        message: None,
-                    });
-                    d.outcome = *outcome;
-                    d.at = e.at;
-                    d.attempts = d.attempts.max(*attempt);
-                    if remote_id.is_some() {
-                        d.remote_id = remote_id.clone();
-                    }
-                    d.status = *status;
-                    d.message = message.clone();
-                }
-            }
+            } => self.apply_publish(
+                e, *update, target, *outcome, *attempt, remote_id, *status, message,
+            ),
             EventKind::CommsDefined {
                 first_update_within,
                 every,
                 contradiction_after,
-            } => {
-                let secs =
-                    |s: u64| chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 1000));
-                self.comms.cadence = Some(Cadence {
-                    first_update_within: secs(*first_update_within),
-                    every: every.iter().map(|(k, v)| (k.clone(), secs(*v))).collect(),
-                    contradiction_after: secs(*contradiction_after),
-                });
-            }
+            } => self.apply_comms_defined(*first_update_within, every, *contradiction_after),
             EventKind::Unknown { kind, .. } => {
                 self.unknown += 1;
                 self.entry(
@@ -1065,6 +1012,7 @@ impl Incident {
         if let Actor::Person(p) = &e.by {
             self.person_acted(e, p);
         }
+        self.comms_after(e);
     }
 
     /// Acknowledgement and the people's detection (see `times`): a person's action counts
@@ -1081,7 +1029,8 @@ impl Incident {
             }
             EventKind::IncidentDeclared { .. }
             | EventKind::SeverityChanged { .. }
-            | EventKind::StateChanged { .. } => true,
+            | EventKind::StateChanged { .. }
+            | EventKind::StatusUpdate { .. } => true,
             EventKind::RoleAssigned { .. }
             | EventKind::ChecklistToggled { .. }
             | EventKind::ImpactStarted { .. } => false,
@@ -1098,8 +1047,9 @@ impl Incident {
 
     fn tick_linked(&mut self, e: &Event, person: &str) {
         let mut ticked = Vec::new();
+        let on_cadence = self.comms.overdue_periods.is_empty();
         for c in &mut self.checklists {
-            for item in c.tick_linked(&e.kind, person, e.at) {
+            for item in c.tick_linked(&e.kind, on_cadence, person, e.at) {
                 ticked.push(format!("✓ {}: {item}", c.name));
             }
         }
@@ -1192,6 +1142,7 @@ impl Incident {
             return;
         };
         let text = crossing_text(series, &sig.def, old, level, value);
+        self.comms_level(old, level);
         if level >= Level::Warn {
             self.times.signal(e.at);
         }
@@ -1226,9 +1177,10 @@ impl Incident {
         }
         let Some(ratio) = r.ratio() else { return };
         let target = r.def.level_from(r.level, ratio);
-        let Some((_, level)) = step_level(&mut r.level, &mut r.hold, target, r.def.dwell) else {
+        let Some((old, level)) = step_level(&mut r.level, &mut r.hold, target, r.def.dwell) else {
             return;
         };
+        self.comms_level(old, level);
         let text = match level {
             Level::Ok => {
                 format!("{source}: reports back to normal, {count} ({ratio:.1}x baseline)")
@@ -1289,6 +1241,7 @@ impl Incident {
             );
             return;
         }
+        self.comms_alert(old == Some(AlertState::Firing), state == AlertState::Firing);
         let since = match (state, self.alerts.get(&key)) {
             (AlertState::Resolved, Some(a)) => a.since,
             _ => starts_at.unwrap_or(e.at),
