@@ -14,6 +14,11 @@ use toml::Spanned;
 
 use crate::incident::{Direction, Severity};
 
+mod comms;
+mod publish;
+pub use comms::CommsConfig;
+pub use publish::*;
+
 /// The config shipped at the repo root, built into the binary: the bundled drill.
 pub const EMBEDDED_CONFIG: &str = include_str!("../config.toml");
 /// The name shown for the embedded config in messages.
@@ -87,6 +92,10 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
     pub checklists: Checklists,
     pub ssh: SshConfig,
+    /// `[[publish]]`: where status updates go.
+    pub publish: Vec<PublishConfig>,
+    /// `[comms]`: the update cadence.
+    pub comms: CommsConfig,
     /// Things `warroom check` warns about but that do not stop the room (an `auth_env` or
     /// `token_env` variable that is not set here).
     pub warnings: Vec<ConfigError>,
@@ -306,6 +315,10 @@ struct RawConfig {
     checklists: Option<Spanned<RawChecklists>>,
     #[serde(default)]
     ssh: Option<Spanned<RawSsh>>,
+    #[serde(default)]
+    publish: Vec<Spanned<publish::RawPublish>>,
+    #[serde(default)]
+    comms: Option<Spanned<comms::RawComms>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -1135,6 +1148,9 @@ impl Config {
             }
         }
 
+        let publish = publish::validate_all(&mut cx, &raw.publish, &dir);
+        let comms = comms::validate(&mut cx, raw.comms.as_ref());
+
         if cx.errors.is_empty() {
             Ok(Config {
                 path,
@@ -1144,6 +1160,8 @@ impl Config {
                 sources,
                 checklists,
                 ssh,
+                publish,
+                comms,
                 warnings: cx.warnings,
             })
         } else {
