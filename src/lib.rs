@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod export;
 pub mod log;
+pub mod publish;
 pub mod replay;
 pub mod room;
 pub mod sources;

@@ -32,6 +32,8 @@ pub async fn start_room(
         room.sender(),
         &known,
     ));
+    // Status updates go to the `[[publish]]` targets; the runners end with the room.
+    drop(crate::publish::runner::spawn_all(config, &room));
     Ok((room, info))
 }
 

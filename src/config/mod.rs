@@ -10,10 +10,12 @@
 //! under `source/` and one variant in its `RawKind` and `SourceKind`.
 
 mod checklists;
+mod comms;
 mod ctx;
 mod error;
 mod file;
 mod incident;
+mod publish;
 mod raw;
 mod schema;
 mod source;
@@ -26,10 +28,12 @@ use serde::Deserialize;
 use toml::Spanned;
 
 pub use checklists::Checklists;
+pub use comms::CommsConfig;
 pub use ctx::parse_duration;
 pub use error::{ConfigError, ConfigErrors, did_you_mean, line_col};
 pub use file::MAX_CONFIG_BYTES;
 pub use incident::IncidentConfig;
+pub use publish::*;
 pub use source::{
     AlertmanagerConfig, Auth, DrillConfig, FeedConfig, PrometheusConfig, ReportsConfig, SPEEDS,
     SourceConfig, SourceKind, StatuspageConfig, kinds as source_kinds,
@@ -56,6 +60,10 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
     pub checklists: Checklists,
     pub ssh: SshConfig,
+    /// `[[publish]]`: where status updates go.
+    pub publish: Vec<PublishConfig>,
+    /// `[comms]`: the update cadence.
+    pub comms: CommsConfig,
     /// Things `warroom check` warns about but that do not stop the room (an `auth_env` or
     /// `token_env` variable that is not set here).
     pub warnings: Vec<ConfigError>,
@@ -76,6 +84,10 @@ pub(crate) struct RawConfig {
     checklists: Option<Spanned<checklists::RawChecklists>>,
     #[serde(default)]
     ssh: Option<Spanned<ssh::RawSsh>>,
+    #[serde(default)]
+    publish: Vec<Spanned<publish::RawPublish>>,
+    #[serde(default)]
+    comms: Option<Spanned<comms::RawComms>>,
 }
 
 impl Config {
@@ -142,6 +154,8 @@ impl Config {
             checklists::validate(&mut cx, raw.checklists.as_ref().map(|s| s.get_ref()));
         let ssh = ssh::validate(&mut cx, raw.ssh.as_ref().map(|s| s.get_ref()), &dir);
         let sources = validate_sources(&mut cx, &raw.source, &dir);
+        let publish = publish::validate_all(&mut cx, &raw.publish, &dir);
+        let comms = comms::validate(&mut cx, raw.comms.as_ref());
 
         if cx.errors.is_empty() {
             Ok(Config {
@@ -152,6 +166,8 @@ impl Config {
                 sources,
                 checklists,
                 ssh,
+                publish,
+                comms,
                 warnings: cx.warnings,
             })
         } else {

@@ -9,6 +9,7 @@ mod engine;
 mod mutate;
 #[path = "replay_support/pty.rs"]
 mod pty;
+mod publish_support;
 mod replay_support;
 mod ssh_support;
 mod support;
@@ -30,6 +31,10 @@ mod fold;
 mod fuzz;
 mod key_times_screen;
 mod log;
+mod publish_config;
+mod publish_cstate;
+mod publish_statuspage;
+mod publish_webhook;
 mod replay_fidelity;
 mod replay_pty;
 mod replay_seek;
