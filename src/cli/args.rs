@@ -76,7 +76,7 @@ pub enum Command {
 pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub shell: super::completions::ShellName,
 }
 
 #[derive(Args, Debug, Clone)]
