@@ -376,3 +376,60 @@ fn pushgateway_part(s: &mut String, args: &InitArgs, found: &Found) {
         toml_str(&crate::text::line(&args.prometheus)),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args() -> InitArgs {
+        InitArgs {
+            force: false,
+            prometheus: "http://127.0.0.1:9090".into(),
+            alertmanager: "http://127.0.0.1:9093".into(),
+            pushgateway: "http://127.0.0.1:9091".into(),
+        }
+    }
+
+    #[test]
+    fn job_names_with_quotes_or_newlines_stay_one_valid_source_each() {
+        let jobs = vec![
+            "api".to_string(),
+            "we\"ird\\job".into(),
+            "two\nlines".into(),
+        ];
+        let found = Found {
+            prometheus: Probe::Found(jobs.clone()),
+            alertmanager: Probe::Missing("nothing listening".into()),
+            pushgateway: Probe::Missing("nothing listening".into()),
+        };
+        let text = render(&args(), &found, "2026-11-30");
+        let table: toml::Table = text.parse().expect("valid TOML");
+        let sources = table["source"].as_array().expect("sources");
+        assert_eq!(sources.len(), 3);
+        let queries: Vec<&str> = sources.iter().filter_map(|s| s["query"].as_str()).collect();
+        assert_eq!(
+            queries,
+            [
+                r#"up{job="api"}"#,
+                r#"up{job="we\"ird\\job"}"#,
+                r#"up{job="two\nlines"}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn more_jobs_than_the_cap_are_named_in_a_comment() {
+        let jobs: Vec<String> = (0..MAX_JOBS + 3).map(|i| format!("job{i:02}")).collect();
+        let found = Found {
+            prometheus: Probe::Found(jobs),
+            alertmanager: Probe::Missing("x".into()),
+            pushgateway: Probe::Missing("x".into()),
+        };
+        let text = render(&args(), &found, "2026-11-30");
+        let table: toml::Table = text.parse().expect("valid TOML");
+        assert_eq!(table["source"].as_array().map(Vec::len), Some(MAX_JOBS));
+        assert!(
+            text.contains("# Also found, not made sources (copy one above): job20, job21, job22")
+        );
+    }
+}

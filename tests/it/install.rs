@@ -839,4 +839,55 @@ fn the_systemd_unit_runs_the_real_serve_command_as_warroom_with_state_in_var_lib
     );
     let logs_dir = unit_values(&unit, "LogsDirectory");
     assert_eq!(logs_dir, ["warroom"]);
+
+    // systemd reads it without a complaint (with this build standing in for /usr/bin/warroom).
+    if Path::new("/usr/bin/systemd-analyze").exists() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let copy = dir.path().join("warroom.service");
+        std::fs::write(
+            &copy,
+            unit.replace("/usr/bin/warroom", env!("CARGO_BIN_EXE_warroom")),
+        )
+        .expect("write");
+        let out = Command::new("systemd-analyze")
+            .args(["verify", "--man=no"])
+            .arg(&copy)
+            .output()
+            .expect("systemd-analyze");
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}",
+            said(&out)
+        );
+    }
+}
+
+#[test]
+fn from_any_directory_with_no_files_of_its_own_it_runs_on_what_is_built_in() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let h = home.path().display().to_string();
+    let env = [("HOME", h.as_str())];
+    let out = paths_with_env(cwd.path(), &env, &["check"]);
+    assert!(out.status.success(), "{}", said(&out));
+    let text = stdout(&out);
+    assert!(text.contains("config: (built-in config.toml)"), "{text}");
+    assert!(text.contains("1 source"), "{text}");
+
+    // A file in the user's themes folder overrides the built-in theme of that name, and
+    // check names the file it used.
+    let themes = home.path().join(".config/warroom/themes");
+    std::fs::create_dir_all(&themes).expect("mkdir");
+    std::fs::write(
+        themes.join("solarized.toml"),
+        "[palette]\nbase = \"not-a-colour\"\n",
+    )
+    .expect("write");
+    let out = paths_with_env(cwd.path(), &env, &["check"]);
+    let told = said(&out);
+    assert_eq!(out.status.code(), Some(1), "{told}");
+    assert!(
+        told.contains(&themes.join("solarized.toml").display().to_string()),
+        "{told}"
+    );
 }
