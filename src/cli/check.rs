@@ -41,7 +41,7 @@ pub fn run(open: &OpenArgs) -> ExitCode {
                 .join(", ")
         );
         // Where everything is; the config line is the one above.
-        for line in super::paths::lines(&crate::paths::Paths::of(&config))
+        for line in super::paths::lines(&crate::paths::Paths::of(&config), &config.ui.theme)
             .iter()
             .skip(1)
         {

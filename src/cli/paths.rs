@@ -12,7 +12,7 @@ pub fn run(open: &OpenArgs) -> ExitCode {
     match Config::load(open.config.as_deref()) {
         Ok(config) => {
             let mut out = std::io::stdout().lock();
-            for line in lines(&Paths::of(&config)) {
+            for line in lines(&Paths::of(&config), &config.ui.theme) {
                 let _ = writeln!(out, "{line}");
             }
             ExitCode::SUCCESS
@@ -27,13 +27,15 @@ pub fn run(open: &OpenArgs) -> ExitCode {
     }
 }
 
-/// `  config:          /path` lines, then one naming what is built into the binary.
-pub fn lines(paths: &Paths) -> Vec<String> {
+/// `  config:          /path` lines, the theme in use and where it comes from, then what is
+/// built into the binary.
+pub fn lines(paths: &Paths, theme: &str) -> Vec<String> {
     let mut v: Vec<String> = paths
         .lines()
         .into_iter()
         .map(|(label, value)| format!("  {:<16}{value}", format!("{label}:")))
         .collect();
+    v.push(format!("  {:<16}{}", "theme:", theme_in_use(paths, theme)));
     let drills: Vec<&str> = crate::sources::drill::BUILTIN
         .iter()
         .map(|(f, _)| f.strip_suffix(".jsonl").unwrap_or(f))
@@ -54,4 +56,20 @@ pub fn lines(paths: &Paths) -> Vec<String> {
         drills.join(", ")
     ));
     v
+}
+
+/// `solarized (/home/ana/.config/warroom/themes/solarized.toml)`, or `(built in)`: the
+/// first themes folder with `NAME.toml` wins, as when the room loads it.
+fn theme_in_use(paths: &Paths, name: &str) -> String {
+    let shown = crate::text::line(name);
+    match paths
+        .themes
+        .iter()
+        .map(|d| d.join(format!("{name}.toml")))
+        .find(|p| p.is_file())
+    {
+        Some(p) => format!("{shown} ({})", crate::text::line(&p.display().to_string())),
+        None if crate::ui::theme::BUILTIN.contains(&name) => format!("{shown} (built in)"),
+        None => format!("{shown} (not found: the default theme is used)"),
+    }
 }

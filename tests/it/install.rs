@@ -580,6 +580,10 @@ fn paths_and_check_say_which_files_are_used() {
         line_of(&text, "built in").contains("checkout-outage"),
         "{text}"
     );
+    assert_eq!(
+        line_of(&text, "theme").trim(),
+        "theme:          default (built in)"
+    );
 
     // `check` prints the same places.
     let check = paths_with_env(cwd.path(), &env, &["check"]);
@@ -595,6 +599,16 @@ fn paths_and_check_say_which_files_are_used() {
         assert_eq!(line_of(&ctext, label), line_of(&text, label));
     }
     assert!(ctext.contains(&config), "{ctext}");
+
+    // A theme file of the user's with a built-in's name is the one used.
+    let mine = xdg.join("warroom/themes/default.toml");
+    std::fs::copy(root().join("themes/mono.toml"), &mine).expect("copy");
+    let out = paths_with_env(cwd.path(), &env, &["paths"]);
+    assert!(
+        line_of(&stdout(&out), "theme").ends_with(&format!("default ({})", mine.display())),
+        "{}",
+        stdout(&out)
+    );
 
     // Without any config of one's own: the built-in one.
     std::fs::remove_file(xdg.join("warroom/config.toml")).expect("rm");
