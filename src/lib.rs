@@ -6,10 +6,12 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
+pub mod builtin_templates;
 pub mod cli;
 pub mod config;
 pub mod export;
 pub mod log;
+pub mod paths;
 pub mod publish;
 pub mod replay;
 pub mod room;

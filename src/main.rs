@@ -4,11 +4,10 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use warroom::cli::{self, args::Cli, args::Command, args::LogCommand};
+use warroom::cli::{self, args::Command, args::LogCommand};
 
 fn main() -> ExitCode {
-    let args = Cli::parse();
+    let args = cli::version::parse();
     match &args.command {
         None => cli::open::run(&args.open),
         Some(Command::Check(_)) => cli::check::run(&args.open),
@@ -19,5 +18,9 @@ fn main() -> ExitCode {
         Some(Command::Export(e)) => cli::export::run(e),
         Some(Command::Serve(s)) => cli::serve::run(&args.open, s),
         Some(Command::Drill(d)) => cli::drill::run(&args.open, d),
+        Some(Command::Completions(c)) => cli::completions::run(c.shell),
+        Some(Command::Man) => cli::man::run(),
+        Some(Command::Init(i)) => cli::init::run(i),
+        Some(Command::Paths) => cli::paths::run(&args.open),
     }
 }

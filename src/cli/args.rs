@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(
     name = "warroom",
-    version,
+    version = super::version::text(),
     about = "A terminal war room for incidents",
     long_about = "A terminal war room for incidents: live signals (Prometheus, user reports, status pages, alerts) beside a shared timeline and checklists. With no config it opens the bundled checkout-outage drill."
 )]
@@ -39,6 +39,9 @@ pub struct OpenArgs {
     /// Start a new incident even when the newest log of this config is still open (by default the room continues it)
     #[arg(long, conflicts_with = "log")]
     pub new: bool,
+    /// Colour theme for this run instead of [ui] theme: a built-in one or NAME.toml in a themes folder
+    #[arg(long, value_parser = super::completions::theme_names())]
+    pub theme: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -59,6 +62,37 @@ pub enum Command {
     },
     /// Run a drill scenario while people practise
     Drill(DrillArgs),
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff): `warroom man | man -l -`
+    Man,
+    /// Write a commented starter config.toml here, with sources for the local Prometheus and Alertmanager it finds
+    Init(InitArgs),
+    /// Show where warroom reads and writes its files (config, themes, templates, logs, host key)
+    Paths,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: super::completions::ShellName,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct InitArgs {
+    /// Overwrite an existing ./config.toml
+    #[arg(long)]
+    pub force: bool,
+    /// Where to look for Prometheus
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:9090")]
+    pub prometheus: String,
+    /// Where to look for Alertmanager
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:9093")]
+    pub alertmanager: String,
+    /// Where to look for a Prometheus pushgateway
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:9091")]
+    pub pushgateway: String,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -132,6 +166,7 @@ pub enum LogCommand {
 #[derive(Args, Debug, Clone)]
 pub struct DrillArgs {
     /// A drill file, or the name of a built-in drill (see `drills/`)
+    #[arg(value_parser = super::completions::drill_names())]
     pub scenario: String,
     /// Time compression (1 = real time, 0.01 to 10000; default: the drill's own)
     #[arg(long)]

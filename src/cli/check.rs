@@ -40,6 +40,13 @@ pub fn run(open: &OpenArgs) -> ExitCode {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+        // Where everything is; the config line is the one above.
+        for line in super::paths::lines(&crate::paths::Paths::of(&config), &config.ui.theme)
+            .iter()
+            .skip(1)
+        {
+            println!("{line}");
+        }
         ExitCode::SUCCESS
     } else {
         for p in &problems {

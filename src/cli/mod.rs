@@ -1,12 +1,17 @@
 //! Subcommands, one file each. `main.rs` parses arguments and calls these.
 pub mod args;
 pub mod check;
+pub mod completions;
 pub mod drill;
 pub mod export;
+pub mod init;
 pub mod log_verify;
+pub mod man;
 pub mod open;
+pub mod paths;
 pub mod replay;
 pub mod serve;
+pub mod version;
 
 use std::process::ExitCode;
 
@@ -14,6 +19,16 @@ use std::process::ExitCode;
 pub fn not_built(what: &str, issue: u32) -> ExitCode {
     eprintln!("warroom {what}: not built yet (issue {issue}); it arrives with that issue.");
     ExitCode::from(2)
+}
+
+/// `--theme NAME` replaces the config's `[ui] theme` when that theme loads (built in, or
+/// `NAME.toml` in the config's or the user's themes folder); else says why.
+pub fn use_theme(config: &mut crate::config::Config, theme: Option<&str>) -> Result<(), String> {
+    let Some(name) = theme else { return Ok(()) };
+    let dirs: Vec<std::path::PathBuf> = config.ui.themes_dir.iter().cloned().collect();
+    crate::ui::theme::Theme::load(name, &dirs).map_err(|e| format!("--theme: {e}"))?;
+    config.ui.theme = name.to_string();
+    Ok(())
 }
 
 /// `--speed` must be a speed a drill can play at (0.01 to 10000); says so otherwise.

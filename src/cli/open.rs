@@ -1,6 +1,6 @@
 //! `warroom` (no subcommand): open the war room on the local terminal.
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -41,13 +41,17 @@ pub fn run(args: &OpenArgs) -> ExitCode {
     if !super::speed_ok("", args.speed) {
         return ExitCode::from(2);
     }
-    let config = match Config::load(args.config.as_deref()) {
+    let mut config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             say(format_args!("{e}"));
             return ExitCode::from(1);
         }
     };
+    if let Err(e) = super::use_theme(&mut config, args.theme.as_deref()) {
+        say(format_args!("warroom: {e}"));
+        return ExitCode::from(2);
+    }
     let log_file = init_tracing();
     if let Some(f) = &log_file {
         local::set_diagnostic_log(f.clone());
@@ -211,11 +215,7 @@ pub fn user_name(given: Option<&str>) -> String {
 /// Where warroom's own log goes: `$XDG_STATE_HOME/warroom/warroom.log` (or
 /// `~/.local/state/warroom/warroom.log`).
 pub fn log_file_path() -> Option<PathBuf> {
-    let state = std::env::var_os("XDG_STATE_HOME")
-        .filter(|s| !s.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".local/state")))?;
-    Some(state.join("warroom").join("warroom.log"))
+    crate::paths::diagnostic_log()
 }
 
 /// Sends tracing to the log file (never to the screen). `WARROOM_LOG` sets the filter.

@@ -28,11 +28,7 @@ fn builtin_source(name: &str) -> Option<&'static str> {
 
 /// `$XDG_CONFIG_HOME/warroom/themes` (or `~/.config/warroom/themes`).
 fn xdg_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("warroom").join("themes"))
+    crate::paths::themes_dir()
 }
 
 fn search_dirs(extra_dirs: &[PathBuf]) -> Vec<PathBuf> {

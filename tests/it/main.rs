@@ -29,6 +29,7 @@ mod export_cli;
 mod export_golden;
 mod fold;
 mod fuzz;
+mod install;
 mod key_times_screen;
 mod log;
 mod publish_config;

@@ -12,13 +12,7 @@ use super::SshError;
 
 /// `$XDG_DATA_HOME/warroom/host_key`, else `~/.local/share/warroom/host_key`.
 pub fn default_path() -> Option<PathBuf> {
-    let base = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?)
-            .join(".local")
-            .join("share"),
-    };
-    Some(base.join("warroom").join("host_key"))
+    crate::paths::default_host_key()
 }
 
 /// The SHA256 fingerprint as OpenSSH prints it (`SHA256:...`).

@@ -1,0 +1,88 @@
+//! Build script: records the git commit the binary is built from (for `warroom --version`)
+//! and makes the list of built-in update templates from `templates/updates/*.md`, so
+//! adding a template is adding its file.
+#![forbid(unsafe_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() {
+    commit();
+    templates();
+}
+
+fn git(args: &[&str]) -> Option<String> {
+    let out = Command::new("git").args(args).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let s = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+/// `WARROOM_GIT_COMMIT`: `git rev-parse --short HEAD` in a checkout, else "unknown" (a
+/// crates.io tarball, or no git installed). Rebuilt when HEAD moves: HEAD itself (a checkout
+/// of another branch) and the branch it names (a commit on it).
+fn commit() {
+    let commit = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=WARROOM_GIT_COMMIT={commit}");
+    // The man page's date: the commit's (reproducible), else none.
+    let date = git(&["log", "-1", "--format=%cs"]).unwrap_or_default();
+    println!("cargo:rustc-env=WARROOM_GIT_DATE={date}");
+    watch(".git/HEAD");
+    // In a worktree `.git` is a file naming the real git dir: ask git where HEAD is.
+    if let Some(head) = git(&["rev-parse", "--git-path", "HEAD"]) {
+        watch(&head);
+    }
+    if let Some(branch) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        for r in [branch.as_str(), "packed-refs"] {
+            if let Some(path) = git(&["rev-parse", "--git-path", r]) {
+                watch(&path);
+            }
+        }
+    }
+}
+
+/// A path that does not exist would rerun this script (and rebuild the crate) every time.
+fn watch(path: impl AsRef<Path>) {
+    let path = path.as_ref();
+    if path.exists() {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
+}
+
+/// `$OUT_DIR/templates.rs`: `(name, text)` of each `templates/updates/NAME.md`, sorted by
+/// name, each embedded with `include_str!`. No folder: an empty list.
+fn templates() {
+    let dir = Path::new("templates").join("updates");
+    println!("cargo:rerun-if-changed=build.rs");
+    watch(&dir);
+    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "md"))
+                .filter_map(|p| {
+                    let name = p.file_stem()?.to_str()?.to_string();
+                    let abs = std::fs::canonicalize(&p).ok()?;
+                    Some((name, abs))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut code = String::from(
+        "/// Built-in update templates: `(name, text)` of `templates/updates/NAME.md`.\npub const TEMPLATES: &[(&str, &str)] = &[\n",
+    );
+    for (name, path) in &files {
+        code.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
+    }
+    code.push_str("];\n");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("templates.rs");
+    if let Err(e) = std::fs::write(&out, code) {
+        println!("cargo:warning=cannot write {}: {e}", out.display());
+    }
+}
