@@ -14,6 +14,11 @@ use toml::Spanned;
 
 use crate::incident::{Direction, Severity};
 
+mod source_pagerduty;
+mod source_webhook;
+pub use source_pagerduty::PagerdutyConfig;
+pub use source_webhook::{WebhookConfig, WebhookFields};
+
 /// The config shipped at the repo root, built into the binary: the bundled drill.
 pub const EMBEDDED_CONFIG: &str = include_str!("../config.toml");
 /// The name shown for the embedded config in messages.
@@ -26,6 +31,8 @@ pub const SOURCE_KINDS: &[&str] = &[
     "reports",
     "alertmanager",
     "drill",
+    "pagerduty",
+    "webhook",
 ];
 
 /// One problem in a config file.
@@ -203,6 +210,8 @@ pub enum SourceKind {
     Reports(ReportsConfig),
     Alertmanager(AlertmanagerConfig),
     Drill(DrillConfig),
+    Pagerduty(PagerdutyConfig),
+    Webhook(WebhookConfig),
 }
 
 impl SourceKind {
@@ -214,6 +223,8 @@ impl SourceKind {
             SourceKind::Reports(_) => "reports",
             SourceKind::Alertmanager(_) => "alertmanager",
             SourceKind::Drill(_) => "drill",
+            SourceKind::Pagerduty(_) => "pagerduty",
+            SourceKind::Webhook(_) => "webhook",
         }
     }
 }
@@ -426,6 +437,8 @@ struct RawSource {
     role: Option<Spanned<String>>,
     budget: Option<Spanned<i64>>,
     max_body: Option<Spanned<i64>>,
+    secret_env: Option<Spanned<String>>,
+    fields: Option<Spanned<BTreeMap<String, String>>>,
 }
 
 /// Keys each kind accepts besides `kind`, `name`, `every`, `timeout`, `max_bytes`.
@@ -461,6 +474,8 @@ fn kind_keys(kind: &str) -> &'static [&'static str] {
         ],
         "alertmanager" => &["listen", "path", "token_env", "max_body"],
         "drill" => &["path", "speed"],
+        "pagerduty" => source_pagerduty::KEYS,
+        "webhook" => source_webhook::KEYS,
         _ => &[],
     }
 }
@@ -1225,7 +1240,7 @@ fn validate_source(
 
     // Keys that belong to other kinds.
     let allowed = kind_keys(k);
-    let present: [(&str, Option<std::ops::Range<usize>>); 26] = [
+    let present: [(&str, Option<std::ops::Range<usize>>); 28] = [
         ("url", r.url.as_ref().map(|v| v.span())),
         ("query", r.query.as_ref().map(|v| v.span())),
         ("window", r.window.as_ref().map(|v| v.span())),
@@ -1256,6 +1271,8 @@ fn validate_source(
         ("role", r.role.as_ref().map(|v| v.span())),
         ("budget", r.budget.as_ref().map(|v| v.span())),
         ("max_body", r.max_body.as_ref().map(|v| v.span())),
+        ("secret_env", r.secret_env.as_ref().map(|v| v.span())),
+        ("fields", r.fields.as_ref().map(|v| v.span())),
         ("every", None),
         ("timeout", None),
     ];
@@ -1605,6 +1622,8 @@ fn validate_source(
             };
             SourceKind::Drill(DrillConfig { path, speed })
         }
+        "pagerduty" => SourceKind::Pagerduty(source_pagerduty::validate(cx, r, &name)),
+        "webhook" => SourceKind::Webhook(source_webhook::validate(cx, r, &name)),
         _ => return None,
     };
     Some(SourceConfig {

@@ -29,6 +29,7 @@ mod fold;
 mod fuzz;
 mod key_times_screen;
 mod log;
+mod pagerduty;
 mod replay_fidelity;
 mod replay_pty;
 mod replay_seek;
