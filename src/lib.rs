@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod desk;
 pub mod export;
 pub mod log;
 pub mod replay;

@@ -19,5 +19,6 @@ fn main() -> ExitCode {
         Some(Command::Export(e)) => cli::export::run(e),
         Some(Command::Serve(s)) => cli::serve::run(&args.open, s),
         Some(Command::Drill(d)) => cli::drill::run(&args.open, d),
+        Some(Command::Incidents(a)) => cli::incidents::run(a),
     }
 }

@@ -59,6 +59,8 @@ pub enum Command {
     },
     /// Run a drill scenario while people practise
     Drill(DrillArgs),
+    /// List the incident logs of a directory, open ones first
+    Incidents(super::incidents::IncidentsArgs),
 }
 
 #[derive(Args, Debug, Clone)]

@@ -18,6 +18,8 @@ mod targets;
 mod cli;
 mod config;
 mod declare;
+mod desk;
+mod desk_logs;
 mod drill;
 mod drills_play;
 mod drills_pty;
