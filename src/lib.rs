@@ -9,6 +9,7 @@
 pub mod builtin_templates;
 pub mod cli;
 pub mod config;
+pub mod desk;
 pub mod export;
 pub mod log;
 pub mod paths;

@@ -22,5 +22,6 @@ fn main() -> ExitCode {
         Some(Command::Man) => cli::man::run(),
         Some(Command::Init(i)) => cli::init::run(i),
         Some(Command::Paths) => cli::paths::run(&args.open),
+        Some(Command::Incidents(a)) => cli::incidents::run(a),
     }
 }

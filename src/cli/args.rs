@@ -62,6 +62,8 @@ pub enum Command {
     },
     /// Run a drill scenario while people practise
     Drill(DrillArgs),
+    /// List the incident logs of a directory, open ones first
+    Incidents(super::incidents::IncidentsArgs),
     /// Print the shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Print the man page (roff): `warroom man | man -l -`

@@ -4,6 +4,7 @@ pub mod check;
 pub mod completions;
 pub mod drill;
 pub mod export;
+pub mod incidents;
 pub mod init;
 pub mod log_verify;
 pub mod man;

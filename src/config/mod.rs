@@ -35,8 +35,9 @@ pub use file::MAX_CONFIG_BYTES;
 pub use incident::IncidentConfig;
 pub use publish::*;
 pub use source::{
-    AlertmanagerConfig, Auth, DrillConfig, FeedConfig, PrometheusConfig, ReportsConfig, SPEEDS,
-    SourceConfig, SourceKind, StatuspageConfig, kinds as source_kinds,
+    AlertmanagerConfig, Auth, DrillConfig, FeedConfig, PagerdutyConfig, PrometheusConfig,
+    ReportsConfig, SPEEDS, SourceConfig, SourceKind, StatuspageConfig, WebhookConfig,
+    WebhookFields, kinds as source_kinds,
 };
 pub use ssh::SshConfig;
 pub use ui::UiConfig;

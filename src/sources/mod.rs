@@ -15,9 +15,12 @@ pub mod feed;
 pub mod health;
 pub mod http;
 pub mod markup;
+pub mod pagerduty;
 pub mod prometheus;
+pub mod receiver;
 pub mod reports;
 pub mod statuspage;
+pub mod webhook_in;
 
 use chrono::Utc;
 use tokio::sync::mpsc;
@@ -45,6 +48,7 @@ impl Poller {
             SourceKind::Feed(c) => c.auth.clone(),
             SourceKind::Reports(c) => c.auth.clone(),
             SourceKind::Alertmanager(_) | SourceKind::Drill(_) => None,
+            SourceKind::Pagerduty(_) | SourceKind::Webhook(_) => None,
         };
         let fetch = Fetch {
             timeout: source.timeout,
@@ -64,6 +68,7 @@ impl Poller {
                 Poller::Reports(reports::Poller::new(name, c, fetch, source.every))
             }
             SourceKind::Alertmanager(_) | SourceKind::Drill(_) => return None,
+            SourceKind::Pagerduty(_) | SourceKind::Webhook(_) => return None,
         };
         match &mut p {
             Poller::Prometheus(x) => x.seed(known),
@@ -132,6 +137,18 @@ pub fn spawn_seeded(
         return supervise(name.clone(), tx.clone(), move |_| {
             let k = known.take().unwrap_or_default();
             alertmanager::spawn(&name, &c, tx.clone(), &k)
+        });
+    }
+    if let SourceKind::Pagerduty(c) = &source.kind {
+        let (name, c, known) = (source.name.clone(), c.clone(), known.clone());
+        return supervise(name.clone(), tx.clone(), move |_| {
+            pagerduty::spawn(&name, &c, tx.clone(), &known)
+        });
+    }
+    if let SourceKind::Webhook(c) = &source.kind {
+        let (name, c, known) = (source.name.clone(), c.clone(), known.clone());
+        return supervise(name.clone(), tx.clone(), move |_| {
+            webhook_in::spawn(&name, &c, tx.clone(), &known)
         });
     }
     let Some(first) = Poller::new(source, known) else {

@@ -6,9 +6,11 @@ mod alertmanager;
 mod drill;
 mod feed;
 mod fields;
+mod pagerduty;
 mod prometheus;
 mod reports;
 mod statuspage;
+mod webhook;
 
 use std::path::Path;
 use std::time::Duration;
@@ -23,9 +25,11 @@ pub use alertmanager::AlertmanagerConfig;
 pub use drill::{DrillConfig, SPEEDS};
 pub use feed::FeedConfig;
 pub use fields::Auth;
+pub use pagerduty::PagerdutyConfig;
 pub use prometheus::PrometheusConfig;
 pub use reports::ReportsConfig;
 pub use statuspage::StatuspageConfig;
+pub use webhook::{WebhookConfig, WebhookFields};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SourceConfig {
@@ -49,6 +53,8 @@ pub enum SourceKind {
     Reports(ReportsConfig),
     Alertmanager(AlertmanagerConfig),
     Drill(DrillConfig),
+    Pagerduty(PagerdutyConfig),
+    Webhook(WebhookConfig),
 }
 
 impl SourceKind {
@@ -60,6 +66,8 @@ impl SourceKind {
             SourceKind::Reports(_) => "reports",
             SourceKind::Alertmanager(_) => "alertmanager",
             SourceKind::Drill(_) => "drill",
+            SourceKind::Pagerduty(_) => "pagerduty",
+            SourceKind::Webhook(_) => "webhook",
         }
     }
 }
@@ -86,6 +94,8 @@ enum RawKind {
     Reports(reports::Raw),
     Alertmanager(alertmanager::Raw),
     Drill(drill::Raw),
+    Pagerduty(pagerduty::Raw),
+    Webhook(webhook::Raw),
 }
 
 impl RawKind {
@@ -189,6 +199,8 @@ pub(crate) fn validate(
         RawKind::Reports(r) => SourceKind::Reports(reports::validate(cx, r, &at)),
         RawKind::Alertmanager(r) => SourceKind::Alertmanager(alertmanager::validate(cx, r)),
         RawKind::Drill(r) => SourceKind::Drill(drill::validate(cx, r, &at)),
+        RawKind::Pagerduty(r) => SourceKind::Pagerduty(pagerduty::validate(cx, r, &at)),
+        RawKind::Webhook(r) => SourceKind::Webhook(webhook::validate(cx, r, &at)),
     };
     Some(SourceConfig {
         name,
@@ -209,6 +221,8 @@ fn kind_name(kind: &RawKind) -> &'static str {
         RawKind::Reports(_) => 3,
         RawKind::Alertmanager(_) => 4,
         RawKind::Drill(_) => 5,
+        RawKind::Pagerduty(_) => 6,
+        RawKind::Webhook(_) => 7,
     };
     kinds().get(i).copied().unwrap_or("source")
 }
@@ -232,7 +246,9 @@ mod tests {
                 "feed",
                 "reports",
                 "alertmanager",
-                "drill"
+                "drill",
+                "pagerduty",
+                "webhook"
             ]
         );
         let drill = keys_of("drill");

@@ -1,0 +1,4 @@
+//! The incident desk: what spans incidents (the list of logs in a directory, numbers
+//! across them).
+pub mod list;
+pub mod summary;

@@ -1,0 +1,182 @@
+//! A log's summary for the incident list, without folding every event.
+//!
+//! A log of a long incident is mostly metrics and alerts. The list needs only the title,
+//! severity, state, roles, drill and status updates, and those come from a handful of
+//! event kinds. So each line is judged by its kind tag (`"kind":{"type":"…"`, as the room
+//! writes it) and only lines of those kinds are parsed and applied to the real fold
+//! (`Incident::apply`), which therefore agrees with the room on every field it shows. The
+//! first and the last event are parsed for the start and the age. A line without the tag
+//! (hand-edited) is parsed in full; a line that does not parse counts as damaged.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::incident::{Audience, Event, Incident, IncidentState, Severity};
+use crate::log::LogHeader;
+
+/// Kinds whose events set what the list shows.
+const WANTED: &[&[u8]] = &[
+    b"incident_declared",
+    b"severity_changed",
+    b"state_changed",
+    b"role_assigned",
+    b"drill_started",
+    b"room_opened",
+    b"status_update",
+];
+
+const TAG: &[u8] = b"\"kind\":{\"type\":\"";
+
+/// What the list shows of one log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub path: PathBuf,
+    pub incident: String,
+    pub title: String,
+    pub severity: Severity,
+    pub state: IncidentState,
+    /// The scenario, when the log is a drill.
+    pub drill: Option<String>,
+    /// The first event's time (else the log's creation).
+    pub started: DateTime<Utc>,
+    /// The last event's time.
+    pub last_at: Option<DateTime<Utc>>,
+    /// When it was last resolved (none while open).
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub commander: Option<String>,
+    pub last_public_update: Option<DateTime<Utc>>,
+    pub events: u64,
+    /// Lines that could not be read (a torn last line, a bad edit).
+    pub damaged: u64,
+}
+
+impl Summary {
+    pub fn is_open(&self) -> bool {
+        self.state != IncidentState::Resolved
+    }
+}
+
+/// The kind tag of a line as the room writes it, if it has one.
+fn kind_of(line: &[u8]) -> Option<&[u8]> {
+    let at = line.windows(TAG.len()).position(|w| w == TAG)? + TAG.len();
+    let rest = &line[at..];
+    let end = rest.iter().position(|&b| b == b'"')?;
+    Some(&rest[..end])
+}
+
+fn parse(line: &[u8]) -> Option<Event> {
+    serde_json::from_slice::<Event>(line).ok()
+}
+
+/// Summarises the log at `path`; `Err` says why it is not a readable warroom log.
+pub fn summarize(path: &Path) -> Result<Summary, String> {
+    let file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    let mut r = BufReader::with_capacity(256 * 1024, file);
+    let mut line = Vec::with_capacity(1024);
+    let n = r
+        .read_until(b'\n', &mut line)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if n == 0 {
+        return Err("empty file, not a warroom log".into());
+    }
+    let header: LogHeader = serde_json::from_slice(trim(&line))
+        .map_err(|_| "the first line is not a warroom log header".to_string())?;
+    let mut inc = Incident::new();
+    let mut first_at = None;
+    let mut last_line: Vec<u8> = Vec::new();
+    let (mut events, mut damaged) = (0u64, 0u64);
+    let mut resolved_at = None;
+    loop {
+        line.clear();
+        let n = r
+            .read_until(b'\n', &mut line)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        if line.last() != Some(&b'\n') {
+            // A torn last line: the write was cut off.
+            damaged += 1;
+            break;
+        }
+        let body = trim(&line);
+        if body.is_empty() {
+            damaged += 1;
+            continue;
+        }
+        let event = match kind_of(body) {
+            Some(k) if !WANTED.contains(&k) && first_at.is_some() => {
+                // Not parsed; a cheap sanity check that the line is whole.
+                if body.last() == Some(&b'}') {
+                    events += 1;
+                    last_line.clear();
+                    last_line.extend_from_slice(body);
+                } else {
+                    damaged += 1;
+                }
+                continue;
+            }
+            _ => match parse(body) {
+                Some(e) => e,
+                None => {
+                    damaged += 1;
+                    continue;
+                }
+            },
+        };
+        events += 1;
+        last_line.clear();
+        first_at.get_or_insert(event.at);
+        let was = inc.state;
+        inc.apply(&event);
+        if inc.state == IncidentState::Resolved && was != IncidentState::Resolved {
+            resolved_at = Some(event.at);
+        }
+        if inc.state != IncidentState::Resolved {
+            resolved_at = None;
+        }
+    }
+    let last_at = match parse(&last_line) {
+        Some(e) => Some(e.at),
+        None => inc.last_at,
+    };
+    let last_at = match (last_at, inc.last_at) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    Ok(Summary {
+        path: path.to_path_buf(),
+        incident: crate::text::line_max(&header.incident, 100),
+        title: crate::text::line_max(&inc.title, 200),
+        severity: inc.severity,
+        state: inc.state,
+        drill: inc.drill.as_deref().map(|d| crate::text::line_max(d, 80)),
+        started: first_at.unwrap_or(header.created_at),
+        last_at,
+        resolved_at,
+        commander: inc
+            .roles
+            .get("commander")
+            .map(|c| crate::text::line_max(c, 60)),
+        last_public_update: inc
+            .comms
+            .updates
+            .iter()
+            .rev()
+            .find(|u| u.audience == Audience::Public)
+            .map(|u| u.at),
+        events,
+        damaged,
+    })
+}
+
+fn trim(line: &[u8]) -> &[u8] {
+    let end = line
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    &line[..end]
+}
