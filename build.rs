@@ -24,6 +24,18 @@ fn git(args: &[&str]) -> Option<String> {
 /// crates.io tarball, or no git installed). Rebuilt when HEAD moves: HEAD itself (a checkout
 /// of another branch) and the branch it names (a commit on it).
 fn commit() {
+    // Only our own checkout counts: a crate unpacked inside some other repository (a
+    // vendored copy) must not take that repository's commit.
+    let own = git(&["rev-parse", "--show-toplevel"]).is_some_and(|top| {
+        let here = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+        let canon = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+        here.is_some_and(|h| canon(h) == canon(PathBuf::from(top)))
+    });
+    if !own {
+        println!("cargo:rustc-env=WARROOM_GIT_COMMIT=unknown");
+        println!("cargo:rustc-env=WARROOM_GIT_DATE=");
+        return;
+    }
     let commit = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=WARROOM_GIT_COMMIT={commit}");
     // The man page's date: the commit's (reproducible), else none.
