@@ -25,6 +25,7 @@ mod durability;
 mod e2e_room;
 mod export_cli;
 mod export_golden;
+mod export_off_loop;
 mod fold;
 mod fuzz;
 mod key_times_screen;
