@@ -3,13 +3,17 @@
 //! Pure: no I/O, no clock, no terminal calls. It takes the folded [`Incident`] and `now`;
 //! what a person does comes back as [`Action::Record`] (the room stamps author, time, id).
 //!
-//! A front-end (local terminal, SSH session) uses it like this:
-//! - build [`AppOptions::new`], then set `depth` from that terminal's `COLORTERM`/`TERM`/
-//!   `NO_COLOR` ([`ColorDepth::detect`]), `theme` from config ([`Theme::load`]) and `themes`
-//!   ([`super::theme::load_all`]) so `:theme` can switch to themes from folders;
-//! - feed every crossterm event to [`App::handle_input`] and carry out the actions;
-//! - draw only when [`App::needs_redraw`] says so (state, view, clock second or size
+//! The one front-end driver (`term::driver`) runs it for every view (the local terminal,
+//! each SSH session, a replay):
+//! - the view's options come from `term::view_options` (the room's theme and themes, the
+//!   terminal's colour depth), or for a replay [`Mode::Replay`];
+//! - every input event goes to [`App::handle_input`], and the driver carries out the
+//!   actions (record, leave, export off the loop);
+//! - it draws only when [`App::needs_redraw`] says so (state, view, clock second or size
 //!   changed), at most ~30 times a second.
+//!
+//! The drill report and briefing come from the fold (`drill_started` carries the
+//! scenario's header), so every view of a drill shows them.
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{
