@@ -101,7 +101,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::Left), k('h')],
         action: KeyAction::Left,
         label: "← h",
-        help: "previous checklist (in Checklists; every list's progress stays in view, the selected one shows its items)",
+        help: "previous checklist (in Checklists; every list's progress stays in view)",
         hint: None,
         writes: false,
     },

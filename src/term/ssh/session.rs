@@ -1,4 +1,5 @@
-//! One SSH view: waits for a pty and a shell, then runs its own `App` on its own screen.
+//! One SSH view: waits for a pty and a shell, then runs the live room's view (its own
+//! `App`, the room's theme) with the one driver on this channel (`SshTerminal`).
 //!
 //! The view task never waits on the client: frames go into a small queue that a writer
 //! task drains at the pace of the SSH window. When the queue is full the view stops
