@@ -772,9 +772,10 @@ fn theme(data: &[u8]) {
         ColorDepth::Ansi16,
         ColorDepth::None,
     ] {
-        let mut app = App::new(AppOptions::new("fuzz"));
-        app.set_theme(t.clone());
-        app.set_depth(depth);
+        let mut opts = AppOptions::new("fuzz");
+        opts.theme = t.clone();
+        opts.depth = depth;
+        let mut app = App::new(opts);
         draw_and_check(&mut app, &inc, 80, 24);
     }
 }

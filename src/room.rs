@@ -9,7 +9,10 @@
 //! a person's action: drafts are held and retried, and [`RoomHandle::health`] says so.
 
 mod held;
+mod look;
 mod writer;
+
+pub use look::Look;
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -40,6 +43,8 @@ pub struct RoomHandle {
     done: watch::Receiver<bool>,
     /// The log this room writes (none for an in-memory room).
     log_path: Option<Arc<PathBuf>>,
+    /// The configured theme every view starts with.
+    look: Arc<Look>,
 }
 
 impl RoomHandle {
@@ -131,6 +136,17 @@ impl RoomHealth {
 }
 
 impl RoomHandle {
+    /// The theme every view of this room starts with (the config's `[ui] theme`).
+    pub fn look(&self) -> &Look {
+        &self.look
+    }
+
+    /// The same room, its views drawn with `look`.
+    pub fn with_look(mut self, look: Look) -> RoomHandle {
+        self.look = Arc::new(look);
+        self
+    }
+
     /// The log this room writes, if it writes one.
     pub fn log_path(&self) -> Option<&std::path::Path> {
         self.log_path.as_deref().map(PathBuf::as_path)
@@ -374,6 +390,8 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
                         .join("\n\n"),
                     )
                     .filter(|b| !b.is_empty()),
+                    reference: Some(h.reference.clone()),
+                    impact: h.impact,
                 },
             )),
             // A live room is declared by a person (`:declare`), or at open only when the
@@ -450,7 +468,8 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
             incident,
             Writer::Log(Arc::new(Mutex::new(writer))),
             Some(Arc::new(path.clone())),
-        ),
+        )
+        .with_look(Look::load(config)),
         info,
     ))
 }
@@ -578,6 +597,7 @@ fn start(incident: Incident, writer: Writer, log_path: Option<Arc<PathBuf>>) -> 
         stop,
         done: done_rx,
         log_path,
+        look: Arc::new(Look::default()),
     }
 }
 

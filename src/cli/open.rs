@@ -11,8 +11,8 @@ use crate::config::Config;
 use crate::incident::{Actor, Draft, EventKind};
 use crate::room::{self, RoomOptions};
 use crate::term::local;
-use crate::ui::app::{App, AppOptions};
-use crate::ui::theme::{self, ColorDepth, Theme};
+use crate::ui::app::App;
+use crate::ui::theme::ColorDepth;
 
 /// Opens the room for `config` and starts everything that feeds it: the drills of drill
 /// sources and the live sources, seeded with what the log already holds so a continued
@@ -97,7 +97,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             }
             None => None,
         };
-        let mut app = app_for(&config, &user, &info);
+        let mut app = app_for(&room, &user);
         if let Some(m) = continuing(&room, &info) {
             app.notify(m, false);
         }
@@ -177,24 +177,14 @@ fn say(line: std::fmt::Arguments<'_>) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
-/// The local view: this terminal's colour depth (`COLORTERM`, `TERM`, `NO_COLOR`), the
-/// config's theme, and every theme `:theme` can switch to.
-fn app_for(config: &Config, user: &str, info: &crate::room::RoomInfo) -> App {
-    let dirs: Vec<PathBuf> = config.ui.themes_dir.iter().cloned().collect();
-    let mut opts = AppOptions::new(user);
-    opts.depth = ColorDepth::from_env();
-    match Theme::load(&config.ui.theme, &dirs) {
-        Ok(t) => opts.theme = t,
-        Err(e) => {
-            tracing::warn!(theme = %config.ui.theme, error = %e, "theme not loaded; default used")
-        }
-    }
-    opts.themes = theme::load_all(&dirs);
-    opts.drill = info
-        .drills
-        .first()
-        .map(|plan| (plan.drill.header.clone(), plan.speed));
-    App::new(opts)
+/// The local view: this terminal's colour depth (`COLORTERM`, `TERM`, `NO_COLOR`) and the
+/// room's theme (the config's, see [`crate::room::Look`]).
+fn app_for(room: &crate::room::RoomHandle, user: &str) -> App {
+    App::new(crate::term::view_options(
+        room,
+        user,
+        ColorDepth::from_env(),
+    ))
 }
 
 /// The person's name: `--user` (or `$WARROOM_USER`), then `$USER`, else "commander".

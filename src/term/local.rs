@@ -1,6 +1,5 @@
-//! The local terminal: crossterm raw mode + alternate screen + mouse, one loop over input,
-//! the room's version and a one-second clock, drawing only when something changed
-//! (coalesced to at most 30 frames per second).
+//! The local terminal: crossterm raw mode + alternate screen + mouse, run by the one
+//! front-end driver (`driver.rs`) on the live room (`live.rs`).
 //!
 //! The terminal is restored by a drop guard and by a panic hook, so a panic anywhere still
 //! leaves the user's shell usable. While the view is up nothing but frames is written to
@@ -9,33 +8,27 @@
 //! A terminal that goes away (its window closed: writes fail with EIO, SIGHUP) is a normal
 //! way to leave: the loop ends with [`Exit::Hangup`], `left` is recorded, nothing panics.
 
+use std::future::Future;
 use std::io::{self, Write};
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::{Mutex, Once, OnceLock};
 use std::thread::{self, ThreadId};
-use std::time::Duration;
 
-use chrono::{Timelike, Utc};
-use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, KeyCode, KeyEvent,
-    KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
 use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use futures::StreamExt;
-use ratatui::Terminal;
+use ratatui::Frame;
 use ratatui::backend::{Backend, ClearType as RClearType, CrosstermBackend, WindowSize};
 use ratatui::buffer::Cell;
-use ratatui::layout::{Position, Size};
-use tokio::time::Instant;
+use ratatui::layout::{Position, Rect, Size};
 
-use super::Recording;
-use crate::incident::{Actor, Draft, EventKind};
+use super::driver::{self, Input, Terminal, View};
+use super::live::{LiveView, Rights};
+use crate::incident::EventKind;
 use crate::room::RoomHandle;
-use crate::ui::app::{Action, App};
-
-/// Shortest time between two frames (30 frames per second at most).
-pub const FRAME_GAP: Duration = Duration::from_millis(34);
+use crate::ui::app::App;
 
 /// Puts the terminal back as the shell expects it. Safe to call more than once.
 pub fn restore_terminal() {
@@ -145,165 +138,90 @@ pub fn install_panic_hook() {
     });
 }
 
-/// Why the loop ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// The person left (Ctrl-C, `:quit`, `q`).
-    Quit,
-    /// The room closed under us.
-    RoomClosed,
-    /// The terminal went away (input ended or a signal).
-    Hangup,
+pub use super::driver::Exit;
+
+/// This process's terminal as a [`Terminal`] for the driver: crossterm's input stream in,
+/// frames out through a [`Quiet`] backend; SIGTERM and SIGHUP end it like a closed window.
+pub struct LocalTerminal {
+    term: ratatui::Terminal<Quiet<CrosstermBackend<io::Stdout>>>,
+    input: EventStream,
+    hangup: Pin<Box<dyn Future<Output = ()> + Send>>,
+}
+
+impl LocalTerminal {
+    /// Takes over the terminal (raw mode, alternate screen, mouse): see [`TerminalGuard`].
+    pub fn enter() -> io::Result<(TerminalGuard, LocalTerminal)> {
+        let guard = TerminalGuard::enter()?;
+        // No `Terminal::clear`: it asks the terminal for the cursor position, which not
+        // every terminal answers; the screen is cleared on entering instead.
+        let term = ratatui::Terminal::new(Quiet::new(CrosstermBackend::new(io::stdout())))?;
+        Ok((
+            guard,
+            LocalTerminal {
+                term,
+                input: EventStream::new(),
+                hangup: Box::pin(hangup_signal()),
+            },
+        ))
+    }
+}
+
+impl Terminal for LocalTerminal {
+    async fn next(&mut self) -> Input {
+        tokio::select! {
+            ev = self.input.next() => match ev {
+                Some(Ok(ev)) => Input::Events(vec![ev]),
+                Some(Err(e)) => {
+                    tracing::error!(error = %e, "terminal input failed");
+                    Input::End(Exit::Hangup)
+                }
+                None => Input::End(Exit::Hangup),
+            },
+            _ = &mut self.hangup => Input::End(Exit::Hangup),
+        }
+    }
+
+    fn area(&self) -> Rect {
+        let size = self.term.size().unwrap_or_default();
+        Rect::new(0, 0, size.width, size.height)
+    }
+
+    fn draw(&mut self, draw: &mut dyn FnMut(&mut Frame)) -> Option<Exit> {
+        match self.term.draw(|f| draw(f)) {
+            Ok(_) => None,
+            Err(e) => {
+                // The terminal is gone (EIO): leave as on a hangup.
+                tracing::info!(error = %e, "terminal write failed");
+                Some(Exit::Hangup)
+            }
+        }
+    }
 }
 
 /// Runs the room on the local terminal until the person leaves. Records `joined` on start
-/// and `left` on the way out.
-/// `app` is the view, built by the caller with its options (theme, colour depth).
-pub async fn run(room: RoomHandle, mut app: App, user: &str) -> io::Result<Exit> {
-    let guard = TerminalGuard::enter()?;
-    // No `Terminal::clear`: it asks the terminal for the cursor position, which not every
-    // terminal answers; the screen is cleared on entering instead.
-    let mut term = Terminal::new(Quiet::new(CrosstermBackend::new(io::stdout())))?;
-    let by = Actor::Person(user.to_string());
-    let mut recording = Recording::default();
-    let record = |recording: &mut Recording, app: &mut App, kind: EventKind| {
-        if let Err(e) = recording.send(&room, Draft::new(Utc::now(), by.clone(), kind)) {
-            tracing::warn!(error = %e, "could not record");
-            app.notify("not recorded: the room has closed", true);
-        }
+/// and `left` on the way out. `app` is the view, built by the caller with its options
+/// (theme, colour depth).
+pub async fn run(room: RoomHandle, app: App, user: &str) -> io::Result<Exit> {
+    let (guard, mut term) = LocalTerminal::enter()?;
+    let rights = Rights {
+        record: true,
+        export: true,
     };
-    record(
-        &mut recording,
-        &mut app,
-        EventKind::Joined {
-            person: user.to_string(),
-            from: None,
-        },
-    );
-
-    let mut input = EventStream::new();
-    let mut version = room.subscribe();
-    let mut dirty = true;
-    let mut last_frame: Option<Instant> = None;
-    let mut next_second = next_whole_second();
-    let mut frames = 0u64;
-    let hangup = hangup_signal();
-    tokio::pin!(hangup);
-
-    let exit = loop {
-        let draw_at = last_frame.map_or_else(Instant::now, |t| t + FRAME_GAP);
-        tokio::select! {
-            ev = input.next() => match ev {
-                Some(Ok(ev)) => {
-                    if is_ctrl_c(&ev) {
-                        break Exit::Quit;
-                    }
-                    let actions = {
-                        let inc = room.read();
-                        app.handle_input(&ev, &inc, Utc::now())
-                    };
-                    let mut quit = false;
-                    for a in actions {
-                        match a {
-                            Action::Record(kind) => {
-                                record(&mut recording, &mut app, kind);
-                            }
-                            Action::Quit => quit = true,
-                            Action::Export(format) => {
-                                let msg = match room.log_path() {
-                                    Some(log) => crate::export::write_next_to_log(log, format)
-                                        .map(|p| format!("postmortem draft written to {}", p.display())),
-                                    None => Err("this room keeps no log to export".to_string()),
-                                };
-                                match msg {
-                                    Ok(m) => app.notify(m, false),
-                                    Err(e) => app.notify(format!("export failed: {e}"), true),
-                                }
-                            }
-                        }
-                    }
-                    if quit {
-                        break Exit::Quit;
-                    }
-                    // Pointer motion and focus changes alone change nothing on screen.
-                    if !matches!(
-                        ev,
-                        TermEvent::Mouse(MouseEvent { kind: MouseEventKind::Moved, .. })
-                            | TermEvent::FocusGained
-                            | TermEvent::FocusLost
-                    ) {
-                        dirty = true;
-                    }
-                }
-                Some(Err(e)) => {
-                    tracing::error!(error = %e, "terminal input failed");
-                    break Exit::Hangup;
-                }
-                None => break Exit::Hangup,
-            },
-            changed = version.changed() => {
-                if changed.is_err() {
-                    break Exit::RoomClosed;
-                }
-                dirty = true;
-            }
-            _ = tokio::time::sleep_until(next_second) => {
-                next_second = next_whole_second();
-                dirty = true;
-            }
-            _ = &mut hangup => break Exit::Hangup,
-            _ = tokio::time::sleep_until(draw_at), if dirty => {
-                dirty = false;
-                last_frame = Some(Instant::now());
-                frames += 1;
-                recording.settle(&room, &mut app);
-                let now = Utc::now();
-                let inc = room.read();
-                let drawn = term.draw(|f| {
-                    let area = f.area();
-                    app.draw(f, area, &inc, now);
-                });
-                if let Err(e) = drawn {
-                    // The terminal is gone (EIO): leave as on a hangup.
-                    tracing::info!(error = %e, "terminal write failed");
-                    break Exit::Hangup;
-                }
-            }
-        }
-    };
-    tracing::info!(?exit, frames, "leaving the room");
+    let mut view = LiveView::new(room, app, user, rights);
+    view.record(EventKind::Joined {
+        person: user.to_string(),
+        from: None,
+    });
+    let exit = driver::run(&mut term, &mut view).await;
+    tracing::info!(?exit, "leaving the room");
     if exit != Exit::RoomClosed {
-        record(
-            &mut recording,
-            &mut app,
-            EventKind::Left {
-                person: user.to_string(),
-            },
-        );
+        view.record(EventKind::Left {
+            person: user.to_string(),
+        });
     }
     drop(term);
     drop(guard);
     Ok(exit)
-}
-
-fn is_ctrl_c(ev: &TermEvent) -> bool {
-    matches!(
-        ev,
-        TermEvent::Key(KeyEvent {
-            code: KeyCode::Char('c'),
-            modifiers,
-            kind: KeyEventKind::Press,
-            ..
-        }) if modifiers.contains(KeyModifiers::CONTROL)
-    )
-}
-
-/// The instant the wall clock next turns a whole second (a few ms after, so the clock
-/// drawn then shows the new second).
-fn next_whole_second() -> Instant {
-    let now = Utc::now();
-    let ns = u64::from(now.nanosecond() % 1_000_000_000);
-    Instant::now() + Duration::from_nanos(1_000_000_000 - ns) + Duration::from_millis(2)
 }
 
 /// Resolves when the process is asked to stop (SIGTERM, SIGHUP).

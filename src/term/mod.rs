@@ -1,4 +1,8 @@
-//! Terminals: the local tty (`local.rs`), replay (`replay.rs`) and SSH sessions (`ssh/`).
+//! Front ends. One driver (`driver.rs`) runs every view: input → App → actions → room,
+//! redraw on change. Views: the live room (`live.rs`) and a replay of a log (`replay.rs`).
+//! Terminals: the local tty (`local.rs`) and SSH sessions (`ssh/`).
+pub mod driver;
+pub mod live;
 pub mod local;
 pub mod replay;
 pub mod ssh;
@@ -7,7 +11,19 @@ use std::collections::VecDeque;
 
 use crate::incident::Draft;
 use crate::room::{Receipt, RoomClosed, RoomHandle};
-use crate::ui::app::App;
+use crate::ui::app::{App, AppOptions};
+use crate::ui::theme::ColorDepth;
+
+/// The options of one live view of `room` for `user` on a terminal of colour `depth`: the
+/// room's theme (the config's) and the themes `:theme` can switch to. The local terminal
+/// and every SSH session start from it, so they look alike.
+pub fn view_options(room: &RoomHandle, user: &str, depth: ColorDepth) -> AppOptions {
+    let mut opts = AppOptions::new(user);
+    opts.depth = depth;
+    opts.theme = room.look().theme.clone();
+    opts.themes = room.look().themes.clone();
+    opts
+}
 
 /// The actions one view sent that the room has not yet put on disk. The view says "not
 /// yet recorded: …" until [`Recording::settle`] sees the room's receipts, then

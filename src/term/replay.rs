@@ -1,55 +1,27 @@
-//! The replay terminal: the room's screen (App::draw, Mode::Replay) over a time bar, keys
-//! for the virtual clock, and review notes that go to the review log, never the incident.
+//! The replay view: the room's screen (App::draw, Mode::Replay) over a time bar, keys for
+//! the replay's clock, and review notes (the App's note editor) that go to the review log,
+//! never the incident. Run by the one driver on the local terminal.
 
 use std::path::PathBuf;
-use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use tokio::time::Instant;
 
+use super::driver::{self, View};
 use crate::incident::{EventKind, KeyTime};
 use crate::replay::{Replay, ReviewLog, format_offset};
-use crate::ui::app::{Action, App, AppOptions, Mode};
+use crate::ui::app::{Action, App, AppOptions, Input, Mode};
 
 /// Lines the time bar takes at the bottom.
 pub const BAR_HEIGHT: u16 = 3;
 
-/// Raw mode and the alternate screen for as long as it lives; restored on drop and, through
-/// ratatui's panic hook, on panic.
-pub struct TerminalGuard {
-    pub terminal: ratatui::DefaultTerminal,
-}
-
-impl TerminalGuard {
-    pub fn new() -> std::io::Result<Self> {
-        match ratatui::try_init() {
-            Ok(terminal) => Ok(TerminalGuard { terminal }),
-            Err(e) => {
-                ratatui::restore();
-                Err(e)
-            }
-        }
-    }
-}
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        let _ = self.terminal.show_cursor();
-        ratatui::restore();
-    }
-}
-
-/// What a key did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flow {
-    Continue,
-    Quit,
-}
+pub use super::driver::Flow;
 
 /// Where review notes go.
 pub struct ReviewTarget {
@@ -57,18 +29,17 @@ pub struct ReviewTarget {
     pub incident: String,
 }
 
-/// The replay view: the App plus the clock controls.
+/// The replay view: the App (in replay mode: read-only, notes are review notes) over a
+/// replay of the log, whose clock is the view's clock.
 pub struct ReplayView {
     pub app: App,
     pub replay: Replay,
     user: String,
     review: Option<ReviewTarget>,
     review_log: Option<ReviewLog>,
-    /// Text of a review note being typed (`n`).
-    note: Option<String>,
-    /// Keys go to the App's own line editor after `:` or `/` until Enter or Esc.
-    app_typing: bool,
     message: Option<String>,
+    /// When the clock last advanced while playing.
+    last_tick: Option<Instant>,
 }
 
 impl ReplayView {
@@ -81,9 +52,8 @@ impl ReplayView {
             user: user.to_string(),
             review,
             review_log: None,
-            note: None,
-            app_typing: false,
             message: None,
+            last_tick: None,
         }
     }
 
@@ -95,33 +65,16 @@ impl ReplayView {
         self.message.as_deref()
     }
 
-    /// Handles one terminal event.
+    /// Handles one terminal event as the driver does.
     pub fn handle(&mut self, ev: &TermEvent) -> Flow {
-        let TermEvent::Key(key) = ev else {
-            return self.forward(ev);
-        };
-        if key.kind == KeyEventKind::Release {
-            return Flow::Continue;
-        }
-        if key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char('c') | KeyCode::Char('C'))
-        {
-            return Flow::Quit;
-        }
-        if self.note.is_some() {
-            self.note_key(key);
-            return Flow::Continue;
-        }
-        if self.app_typing {
-            if matches!(key.code, KeyCode::Enter | KeyCode::Esc) {
-                self.app_typing = false;
-            }
-            return self.forward(ev);
-        }
+        driver::step(self, ev)
+    }
+
+    /// The clock's keys; true when `key` was one.
+    fn clock_key(&mut self, key: &KeyEvent) -> bool {
         let shift = key.modifiers.contains(KeyModifiers::SHIFT);
         let r = &mut self.replay;
         match key.code {
-            KeyCode::Char('q') => return Flow::Quit,
             KeyCode::Char(' ') => r.clock_mut().toggle(),
             KeyCode::Char('+') | KeyCode::Char('=') => r.clock_mut().faster(),
             KeyCode::Char('-') | KeyCode::Char('_') => r.clock_mut().slower(),
@@ -151,35 +104,9 @@ impl ReplayView {
                     self.message = Some(format!("this incident has no \"{}\" time", k.label()));
                 }
             }
-            KeyCode::Char('n') => self.note = Some(String::new()),
-            KeyCode::Char(':') | KeyCode::Char('/') => {
-                self.app_typing = true;
-                return self.forward(ev);
-            }
-            _ => return self.forward(ev),
+            _ => return false,
         }
-        Flow::Continue
-    }
-
-    fn note_key(&mut self, key: &KeyEvent) {
-        let Some(note) = self.note.as_mut() else {
-            return;
-        };
-        match key.code {
-            KeyCode::Esc => self.note = None,
-            KeyCode::Backspace => {
-                note.pop();
-            }
-            KeyCode::Enter => {
-                let text = std::mem::take(note);
-                self.note = None;
-                if !text.trim().is_empty() {
-                    self.save_note(&text);
-                }
-            }
-            KeyCode::Char(c) if note.chars().count() < crate::text::MAX_LINE => note.push(c),
-            _ => {}
-        }
+        true
     }
 
     /// Adds a review note at the current position and appends it to the review log.
@@ -203,41 +130,87 @@ impl ReplayView {
         {
             failed = Some(e.to_string());
         }
-        self.message = Some(match (failed, &self.review_log) {
+        let error = failed.is_some();
+        let message = match (failed, &self.review_log) {
             (Some(e), _) => format!("review note shown but NOT saved: {e}"),
             (None, Some(l)) => format!("review note saved to {}", l.path().display()),
             (None, None) => "review note added (not saved: no review log)".into(),
-        });
+        };
+        self.app.notify(message.clone(), error);
+        self.message = Some(message);
+    }
+}
+
+impl View for ReplayView {
+    fn app(&mut self) -> &mut App {
+        &mut self.app
     }
 
-    fn forward(&mut self, ev: &TermEvent) -> Flow {
+    fn input(&mut self, ev: &TermEvent) -> Vec<Action> {
+        // The clock's keys, unless the person is typing into the App's command line.
+        if let TermEvent::Key(key) = ev
+            && key.kind != KeyEventKind::Release
+            && self.app.input == Input::Normal
+            && self.clock_key(key)
+        {
+            return Vec::new();
+        }
         let now = self.replay.position();
-        let actions = self.app.handle_input(ev, self.replay.state(), now);
-        let mut flow = Flow::Continue;
-        for a in actions {
-            match a {
-                Action::Quit => flow = Flow::Quit,
-                Action::Export(format) => {
-                    self.message = Some(match &self.review {
-                        Some(t) => match crate::export::write_next_to_log(&t.log, format) {
-                            Ok(p) => format!("postmortem draft written to {}", p.display()),
-                            Err(e) => format!("export failed: {e}"),
-                        },
-                        None => "this replay has no log file to export".into(),
-                    });
-                }
-                Action::Record(EventKind::Note { text }) => self.save_note(&text),
-                Action::Record(other) => {
-                    self.message = Some(format!(
-                        "replay cannot change the incident ({} refused); press n for a review note",
-                        other.name().replace('_', " ")
-                    ));
-                }
+        self.app.handle_input(ev, self.replay.state(), now)
+    }
+
+    fn record(&mut self, kind: EventKind) {
+        match kind {
+            EventKind::Note { text } => self.save_note(&text),
+            other => {
+                self.message = Some(format!(
+                    "replay cannot change the incident ({} refused); press n for a review note",
+                    other.name().replace('_', " ")
+                ));
             }
         }
-        flow
     }
 
+    fn export_log(&self) -> Result<PathBuf, String> {
+        self.review
+            .as_ref()
+            .map(|t| t.log.clone())
+            .ok_or_else(|| "this replay has no log file to export".to_string())
+    }
+
+    async fn changed(&mut self) -> bool {
+        if !self.replay.clock().is_playing() {
+            // Time spent paused does not count once playing starts.
+            self.last_tick = None;
+            return std::future::pending().await;
+        }
+        let shown = self.replay.position().timestamp();
+        loop {
+            tokio::time::sleep(TICK).await;
+            let now = Instant::now();
+            let real = now - self.last_tick.unwrap_or(now);
+            self.last_tick = Some(now);
+            // Redraw when the shown second changes (or the clock stops at the end).
+            let moved = self.replay.tick(real);
+            if !self.replay.clock().is_playing()
+                || (moved && self.replay.position().timestamp() != shown)
+            {
+                return true;
+            }
+        }
+    }
+
+    fn needs_redraw(&mut self, _area: Rect) -> bool {
+        // The time bar changes with the clock, not only with the App.
+        true
+    }
+
+    fn draw(&mut self, frame: &mut Frame) {
+        ReplayView::draw(self, frame)
+    }
+}
+
+impl ReplayView {
     /// Draws the room's screen above the time bar.
     pub fn draw(&mut self, frame: &mut Frame) {
         let [top, bar] = Layout::vertical([Constraint::Min(1), Constraint::Length(BAR_HEIGHT)])
@@ -274,16 +247,9 @@ impl ReplayView {
         }
         let width = area.width.max(1) as usize;
         let bar = time_bar(r, width);
-        let third = match (&self.note, &self.message) {
-            (Some(n), _) => Line::from(vec![
-                Span::styled(
-                    "review note: ",
-                    Style::default().add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(format!("{n}▏  (Enter saves, Esc cancels)")),
-            ]),
-            (None, Some(m)) => Line::from(m.as_str()),
-            (None, None) => Line::from(
+        let third = match &self.message {
+            Some(m) => Line::from(m.as_str()),
+            None => Line::from(
                 "space play/pause  +/- speed  ←/→ 10s  ⇧←/→ 1m  [ ] entries  g/G start/end  1-5 impact/detected/ack/mitigated/resolved  n note  q quit",
             ),
         };
@@ -319,44 +285,20 @@ pub fn time_bar(r: &Replay, width: usize) -> String {
     cells.into_iter().collect()
 }
 
-/// Runs the replay on the terminal until `q` or Ctrl-C.
+/// How often a playing replay's clock advances.
+const TICK: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Runs the replay on this terminal, with the one driver, until `q` or Ctrl-C.
 pub fn run(mut view: ReplayView) -> std::io::Result<()> {
-    let mut guard = TerminalGuard::new()?;
-    let mut last = Instant::now();
-    let mut dirty = true;
-    let mut last_second = view.replay.position().timestamp();
-    loop {
-        if dirty {
-            guard.terminal.draw(|f| view.draw(f))?;
-            dirty = false;
-        }
-        let timeout = if view.replay.clock().is_playing() {
-            StdDuration::from_millis(100)
-        } else {
-            StdDuration::from_millis(1000)
-        };
-        if event::poll(timeout)? {
-            let ev = event::read()?;
-            let was_playing = view.replay.clock().is_playing();
-            if view.handle(&ev) == Flow::Quit {
-                break;
-            }
-            if !was_playing {
-                // Time spent paused does not count once playing starts.
-                last = Instant::now();
-            }
-            dirty = true;
-        }
-        let now = Instant::now();
-        if view.replay.tick(now - last) {
-            // Redraw when the shown second changes or the state did.
-            let s = view.replay.position().timestamp();
-            if s != last_second {
-                last_second = s;
-                dirty = true;
-            }
-        }
-        last = now;
-    }
-    Ok(())
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let (guard, mut term) = super::local::LocalTerminal::enter()?;
+        let exit = driver::run(&mut term, &mut view).await;
+        tracing::info!(?exit, "replay ended");
+        drop(term);
+        drop(guard);
+        Ok(())
+    })
 }

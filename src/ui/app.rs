@@ -3,13 +3,17 @@
 //! Pure: no I/O, no clock, no terminal calls. It takes the folded [`Incident`] and `now`;
 //! what a person does comes back as [`Action::Record`] (the room stamps author, time, id).
 //!
-//! A front-end (local terminal, SSH session) uses it like this:
-//! - build [`AppOptions::new`], then set `depth` from that terminal's `COLORTERM`/`TERM`/
-//!   `NO_COLOR` ([`ColorDepth::detect`]), `theme` from config ([`Theme::load`]) and `themes`
-//!   ([`super::theme::load_all`]) so `:theme` can switch to themes from folders;
-//! - feed every crossterm event to [`App::handle_input`] and carry out the actions;
-//! - draw only when [`App::needs_redraw`] says so (state, view, clock second or size
+//! The one front-end driver (`term::driver`) runs it for every view (the local terminal,
+//! each SSH session, a replay):
+//! - the view's options come from `term::view_options` (the room's theme and themes, the
+//!   terminal's colour depth), or for a replay [`Mode::Replay`];
+//! - every input event goes to [`App::handle_input`], and the driver carries out the
+//!   actions (record, leave, export off the loop);
+//! - it draws only when [`App::needs_redraw`] says so (state, view, clock second or size
 //!   changed), at most ~30 times a second.
+//!
+//! The drill report and briefing come from the fold (`drill_started` carries the
+//! scenario's header), so every view of a drill shows them.
 
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{
@@ -20,7 +24,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 
-use super::command::{self, Command};
+use super::command::{self, Command, ViewCommand};
 use super::help;
 use super::keys::{self, KeyAction};
 use super::layout::{self, MIN_H, MIN_W, PaneId, Screen};
@@ -65,9 +69,6 @@ pub struct AppOptions {
     pub depth: ColorDepth,
     /// How far back charts look.
     pub window: Duration,
-    /// When this room plays a drill: its header (reference times) and the speed it is
-    /// played at, so the drill report shows once the people resolve it.
-    pub drill: Option<(crate::drill_report::DrillHeader, f64)>,
 }
 
 impl AppOptions {
@@ -81,7 +82,6 @@ impl AppOptions {
             themes: super::theme::builtin_themes(),
             depth: ColorDepth::TrueColor,
             window: Duration::minutes(60),
-            drill: None,
         }
     }
 }
@@ -105,6 +105,42 @@ const MAX_INPUT: usize = 2_000;
 pub const NOT_YET_RECORDED: &str = "not yet recorded: ";
 pub const RECORDED: &str = "recorded: ";
 
+/// The command line's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Message {
+    text: String,
+    /// Shown in the error style.
+    error: bool,
+}
+
+/// Actions held back until the person answers `y` to [`Input::Confirm`].
+#[derive(Clone, Debug)]
+struct Pending {
+    actions: Vec<Action>,
+    /// The message shown when they are sent.
+    message: String,
+}
+
+/// A checklist item's row on screen.
+#[derive(Clone, Copy, Debug)]
+struct CheckRow {
+    y: u16,
+    list: usize,
+    item: usize,
+}
+
+/// What one frame showed: a frame with the same key would look the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Drawn {
+    /// Bumped by every change of the view's own state.
+    view: u64,
+    events: u64,
+    last_id: u64,
+    /// The clock's whole second.
+    second: i64,
+    area: Rect,
+}
+
 /// One view of the room (the local terminal or one SSH session).
 pub struct App {
     pub opts: AppOptions,
@@ -116,12 +152,12 @@ pub struct App {
     report_closed: bool,
     /// The drill briefing overlay was closed by the person.
     briefing_closed: bool,
-    /// What `y` records while `Input::Confirm` asks, and the message then shown.
-    pending: Option<(Vec<Action>, String)>,
+    /// What `y` records while `Input::Confirm` asks.
+    pending: Option<Pending>,
     pub input: Input,
     history: Vec<String>,
     hist_pos: Option<usize>,
-    message: Option<(String, bool)>,
+    message: Option<Message>,
     completions: Vec<String>,
     timeline: TimelineView,
     /// Selected checklist item: (list, item).
@@ -129,9 +165,11 @@ pub struct App {
     check_scroll: usize,
     scrolls: [usize; 6],
     screen: Option<Screen>,
-    check_rows: Vec<(u16, usize, usize)>,
+    /// Where each checklist item was drawn (for mouse clicks).
+    check_rows: Vec<CheckRow>,
     view_gen: u64,
-    drawn: Option<(u64, u64, u64, i64, Rect)>,
+    /// What the last frame showed (see [`App::needs_redraw`]).
+    drawn: Option<Drawn>,
     /// The room cannot record (header's red line), from `RoomHealth::problem`.
     room_problem: Option<String>,
 }
@@ -177,16 +215,9 @@ impl App {
         self.view_gen += 1;
     }
 
-    /// Changes the colour depth (e.g. an SSH client's TERM arrived late).
-    pub fn set_depth(&mut self, depth: ColorDepth) {
-        self.opts.depth = depth;
-        self.theme = self.opts.theme.with_depth(depth);
-        self.view_gen += 1;
-    }
-
     /// The message shown in the command line, and whether it is an error.
     pub fn message(&self) -> Option<(&str, bool)> {
-        self.message.as_ref().map(|(m, e)| (m.as_str(), *e))
+        self.message.as_ref().map(|m| (m.text.as_str(), m.error))
     }
 
     /// The current timeline filter text, if any.
@@ -196,7 +227,7 @@ impl App {
 
     /// Is the drill report showing (a drill room whose incident is resolved)?
     pub fn report_visible(&self, inc: &Incident) -> bool {
-        self.opts.drill.is_some() && inc.state == IncidentState::Resolved && !self.report_closed
+        inc.drill_header.is_some() && inc.state == IncidentState::Resolved && !self.report_closed
     }
 
     /// Is the drill's briefing showing (a drill room, until the person closes it)?
@@ -224,27 +255,33 @@ impl App {
         self.drawn != Some(self.draw_key(incident, now, area))
     }
 
-    /// Same as `needs_redraw` for the last drawn area.
-    pub fn dirty(&self, incident: &Incident, now: DateTime<Utc>) -> bool {
-        match self.drawn {
-            Some((.., area)) => self.needs_redraw(incident, now, area),
-            None => true,
+    fn draw_key(&self, inc: &Incident, now: DateTime<Utc>, area: Rect) -> Drawn {
+        Drawn {
+            view: self.view_gen,
+            events: inc.events,
+            last_id: inc.last_id,
+            second: now.timestamp(),
+            area,
         }
     }
 
-    fn draw_key(
-        &self,
-        inc: &Incident,
-        now: DateTime<Utc>,
-        area: Rect,
-    ) -> (u64, u64, u64, i64, Rect) {
-        (
-            self.view_gen,
-            inc.events,
-            inc.last_id,
-            now.timestamp(),
-            area,
-        )
+    /// Whether a note may be written: in a replay it becomes a review note (kept beside
+    /// the log, never in it); a read-only view writes none.
+    fn can_note(&self) -> Result<(), String> {
+        if self.opts.mode == Mode::Replay && !self.opts.read_only {
+            Ok(())
+        } else {
+            self.can_write()
+        }
+    }
+
+    /// What the note prompt says.
+    fn note_prompt(&self) -> &'static str {
+        if self.opts.mode == Mode::Replay {
+            "review note: "
+        } else {
+            "note: "
+        }
     }
 
     fn can_write(&self) -> Result<(), String> {
@@ -258,10 +295,14 @@ impl App {
     }
 
     fn err(&mut self, m: impl Into<String>) {
-        self.message = Some((m.into(), true));
+        self.message = Some(Message {
+            text: m.into(),
+            error: true,
+        });
     }
     /// Shows a message in the command line (`error` in the error style).
     pub fn notify(&mut self, m: impl Into<String>, error: bool) {
+        self.view_gen += 1;
         if error {
             self.err(m);
         } else {
@@ -272,10 +313,13 @@ impl App {
     /// The room acknowledged every action this view sent: "not yet recorded: X" becomes
     /// "recorded: X".
     pub fn recorded(&mut self) {
-        if let Some((m, false)) = &self.message
-            && let Some(rest) = m.strip_prefix(NOT_YET_RECORDED)
+        if let Some(Message { text, error: false }) = &self.message
+            && let Some(rest) = text.strip_prefix(NOT_YET_RECORDED)
         {
-            self.message = Some((format!("{RECORDED}{rest}"), false));
+            self.message = Some(Message {
+                text: format!("{RECORDED}{rest}"),
+                error: false,
+            });
             self.view_gen += 1;
         }
     }
@@ -289,7 +333,10 @@ impl App {
     }
 
     fn info(&mut self, m: impl Into<String>) {
-        self.message = Some((m.into(), false));
+        self.message = Some(Message {
+            text: m.into(),
+            error: false,
+        });
     }
 
     /// Handles one input event; returns what the outside must do.
@@ -351,9 +398,9 @@ impl App {
                 self.input = Input::Normal;
                 let pending = self.pending.take();
                 if matches!(k.code, KeyCode::Char('y') | KeyCode::Char('Y'))
-                    && let Some((actions, msg)) = pending
+                    && let Some(Pending { actions, message }) = pending
                 {
-                    self.info(msg);
+                    self.info(message);
                     return actions;
                 }
                 self.info("cancelled: nothing recorded");
@@ -390,9 +437,14 @@ impl App {
             return Vec::new();
         };
         self.message = None;
-        if b.writes
-            && let Err(e) = self.can_write()
-        {
+        let allowed = if b.action == KeyAction::Note {
+            self.can_note()
+        } else if b.writes {
+            self.can_write()
+        } else {
+            Ok(())
+        };
+        if let Err(e) = allowed {
             self.err(e);
             return Vec::new();
         }
@@ -636,7 +688,7 @@ impl App {
                     self.info("empty note not added");
                     return Vec::new();
                 }
-                if let Err(e) = self.can_write() {
+                if let Err(e) = self.can_note() {
                     self.err(e);
                     return Vec::new();
                 }
@@ -664,7 +716,7 @@ impl App {
                         self.err(e);
                         Vec::new()
                     }
-                    Ok(c) if c.writes() && self.can_write().is_err() => {
+                    Ok(Command::Record(_)) if self.can_write().is_err() => {
                         let e = self.can_write().err().unwrap_or_default();
                         self.err(e);
                         Vec::new()
@@ -675,14 +727,17 @@ impl App {
                             command::described(&kind, &line, now)
                         );
                         if let Some(q) = command::confirmation(&kind, inc, now) {
-                            self.pending = Some((vec![Action::Record(kind)], msg));
+                            self.pending = Some(Pending {
+                                actions: vec![Action::Record(kind)],
+                                message: msg,
+                            });
                             self.input = Input::Confirm(q);
                             return Vec::new();
                         }
                         self.info(msg);
                         vec![Action::Record(kind)]
                     }
-                    Ok(Command::Theme(name)) => {
+                    Ok(Command::View(ViewCommand::Theme(name))) => {
                         match self.opts.themes.iter().find(|t| t.name == name).cloned() {
                             Some(t) => {
                                 self.set_theme(t);
@@ -700,12 +755,12 @@ impl App {
                         }
                         Vec::new()
                     }
-                    Ok(Command::Help) => {
+                    Ok(Command::View(ViewCommand::Help)) => {
                         self.help = Some(0);
                         Vec::new()
                     }
-                    Ok(Command::Quit) => vec![Action::Quit],
-                    Ok(Command::Export(f)) => vec![Action::Export(f)],
+                    Ok(Command::View(ViewCommand::Quit)) => vec![Action::Quit],
+                    Ok(Command::View(ViewCommand::Export(f))) => vec![Action::Export(f)],
                 }
             }
             _ => Vec::new(),
@@ -719,9 +774,9 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => {
                 self.focus = p;
                 if p == PaneId::Checklists
-                    && let Some((_, l, i)) = self.check_rows.iter().find(|r| r.0 == y)
+                    && let Some(row) = self.check_rows.iter().find(|r| r.y == y)
                 {
-                    self.sel = (*l, *i);
+                    self.sel = (row.list, row.item);
                 }
             }
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
@@ -751,7 +806,7 @@ impl App {
         let r = self.screen.as_ref()?.command;
         let (prefix, b) = match &self.input {
             Input::Command(b) => (":", b),
-            Input::Note(b) => ("note: ", b),
+            Input::Note(b) => (self.note_prompt(), b),
             Input::Filter(b) => ("/", b),
             _ => return None,
         };
@@ -867,7 +922,10 @@ impl App {
                         self.sel,
                         focused,
                         &mut self.check_scroll,
-                    );
+                    )
+                    .into_iter()
+                    .map(|(y, list, item)| CheckRow { y, list, item })
+                    .collect();
                 }
             }
         }
@@ -881,9 +939,9 @@ impl App {
                 s,
             ));
         } else if self.report_visible(inc)
-            && let Some((header, speed)) = &self.opts.drill
+            && let Some((header, speed)) = drill_header(inc)
         {
-            let report = crate::drill_report::DrillReport::with_speed(inc, header, *speed);
+            let report = crate::drill_report::DrillReport::with_speed(inc, &header, speed);
             help::draw_text(
                 buf,
                 screen.body,
@@ -936,7 +994,7 @@ impl App {
         };
         let line = match &self.input {
             Input::Command(b) => show(":", b),
-            Input::Note(b) => show("note: ", b),
+            Input::Note(b) => show(self.note_prompt(), b),
             Input::Filter(b) => show("/", b),
             Input::ConfirmQuit => Line::from(Span::styled(
                 "The incident is still open. Leave the room? y = leave, any other key = stay",
@@ -944,8 +1002,12 @@ impl App {
             )),
             Input::Confirm(q) => Line::from(Span::styled(fit(q, w), t.s(Sem::Warn))),
             Input::Normal => match &self.message {
-                Some((m, true)) => Line::from(Span::styled(fit(m, w), t.s(Sem::Error))),
-                Some((m, false)) => Line::from(Span::styled(fit(m, w), t.s(Sem::Info))),
+                Some(Message { text, error: true }) => {
+                    Line::from(Span::styled(fit(text, w), t.s(Sem::Error)))
+                }
+                Some(Message { text, error: false }) => {
+                    Line::from(Span::styled(fit(text, w), t.s(Sem::Info)))
+                }
                 None => {
                     let who = if self.opts.read_only {
                         " (read-only)"
@@ -1046,4 +1108,25 @@ fn last_item(inc: &Incident) -> (usize, usize) {
         .rposition(|c| !c.items.is_empty())
         .map(|l| (l, inc.checklists[l].items.len() - 1))
         .unwrap_or((0, 0))
+}
+
+/// The drill's header as the log keeps it (`drill_started`) and the speed it was started
+/// at: every view (local, SSH, replay) derives the drill report from the fold.
+fn drill_header(inc: &Incident) -> Option<(crate::drill_report::DrillHeader, f64)> {
+    let facts = inc.drill_header.as_ref()?;
+    let header = crate::drill_report::DrillHeader {
+        warroom_drill: 1,
+        name: inc.drill.clone().unwrap_or_default(),
+        // The fold shows the scenario's title until the people declare one.
+        title: inc.title.clone(),
+        severity: inc.severity,
+        summary: String::new(),
+        based_on: String::new(),
+        invented: String::new(),
+        speed: facts.speed,
+        duration: 0.0,
+        impact: facts.impact,
+        reference: facts.reference.clone(),
+    };
+    Some((header, facts.speed))
 }

@@ -5,134 +5,231 @@ use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use crate::incident::state::STANDARD_ROLES;
 use crate::incident::{EventKind, Incident, IncidentState, Severity};
 
-/// One command, for help and completion.
+/// What a command does with the rest of its line. Which variant it is says whether the
+/// command changes the incident: a `Record` handler can only make an event, a `View`
+/// handler can only change this view.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    /// Changes the incident (refused in read-only views and replay): the event to record.
+    Record(fn(&CommandSpec, &str, &Incident, DateTime<Utc>) -> Result<EventKind, String>),
+    /// Changes only this view, or leaves it.
+    View(fn(&CommandSpec, &str) -> Result<ViewCommand, String>),
+}
+
+/// One command: its names, help, and the handler that carries it out. A command exists
+/// only as an entry here, so none can be typed without its handler.
 pub struct CommandSpec {
     pub name: &'static str,
+    /// Other names that run it (`:q`, `:severity`).
+    pub aliases: &'static [&'static str],
     pub args: &'static str,
     pub help: &'static str,
+    pub handler: Handler,
+}
+
+impl CommandSpec {
     /// Changes the incident (refused in read-only views).
-    pub writes: bool,
+    pub fn writes(&self) -> bool {
+        matches!(self.handler, Handler::Record(_))
+    }
+
+    /// "usage: :sev 1-4".
+    pub fn usage(&self) -> String {
+        format!("usage: :{} {}", self.name, self.args)
+    }
+
+    /// The argument, or the usage when there is none.
+    fn need(&self, rest: &str) -> Result<String, String> {
+        if rest.is_empty() {
+            Err(self.usage())
+        } else {
+            Ok(rest.to_string())
+        }
+    }
 }
 
 pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "note",
+        aliases: &[],
         args: "TEXT",
         help: "add a note to the timeline",
-        writes: true,
+        handler: Handler::Record(|c, rest, _, _| {
+            Ok(EventKind::Note {
+                text: c.need(rest)?,
+            })
+        }),
     },
     CommandSpec {
         name: "decide",
+        aliases: &["decision"],
         args: "TEXT",
         help: "record a decision",
-        writes: true,
+        handler: Handler::Record(|c, rest, _, _| {
+            Ok(EventKind::Decision {
+                text: c.need(rest)?,
+            })
+        }),
     },
     CommandSpec {
         name: "sev",
+        aliases: &["severity"],
         args: "1-4",
         help: "set the severity",
-        writes: true,
+        handler: Handler::Record(|c, rest, _, _| {
+            let severity = Severity::parse(&c.need(rest)?)
+                .ok_or_else(|| format!("bad severity {rest:?}: use 1, 2, 3 or 4"))?;
+            Ok(EventKind::SeverityChanged { severity })
+        }),
     },
     CommandSpec {
         name: "state",
+        aliases: &[],
         args: "investigating|identified|monitoring|resolved",
         help: "set the state",
-        writes: true,
+        handler: Handler::Record(|c, rest, _, _| {
+            let state = IncidentState::parse(&c.need(rest)?).ok_or_else(|| {
+                format!("bad state {rest:?}: investigating, identified, monitoring or resolved")
+            })?;
+            Ok(EventKind::StateChanged { state })
+        }),
     },
     CommandSpec {
         name: "role",
+        aliases: &[],
         args: "ROLE NAME|-",
         help: "assign a role (commander, comms, ops, scribe or any); - unassigns",
-        writes: true,
+        handler: Handler::Record(role),
     },
     CommandSpec {
         name: "impact",
+        aliases: &[],
         args: "HH:MM[:SS]|YYYY-MM-DD HH:MM|RFC3339",
         help: "back-date when impact started (UTC; HH:MM is within the last 24 h)",
-        writes: true,
+        handler: Handler::Record(|c, rest, _, now| {
+            let at = parse_time(&c.need(rest)?, now)?;
+            if at > now + chrono::Duration::minutes(1) {
+                return Err("impact can't start in the future".into());
+            }
+            Ok(EventKind::ImpactStarted { at })
+        }),
     },
     CommandSpec {
         name: "declare",
+        aliases: &[],
         args: "TITLE",
         help: "declare the incident (or rename it) at the current severity",
-        writes: true,
+        handler: Handler::Record(|c, rest, incident, _| {
+            let title = if rest.is_empty() {
+                if incident.declared {
+                    return Err(c.usage());
+                }
+                incident.title.clone()
+            } else {
+                rest.to_string()
+            };
+            Ok(EventKind::IncidentDeclared {
+                title,
+                severity: incident.severity,
+            })
+        }),
     },
     CommandSpec {
         name: "resolve",
+        aliases: &[],
         args: "",
         help: "mark the incident resolved",
-        writes: true,
+        handler: Handler::Record(|_, _, _, _| {
+            Ok(EventKind::StateChanged {
+                state: IncidentState::Resolved,
+            })
+        }),
     },
     CommandSpec {
         name: "export",
+        aliases: &[],
         args: "[markdown|json|csv]",
         help: "write a postmortem draft next to the incident log",
-        writes: false,
+        handler: Handler::View(|_, rest| {
+            Ok(ViewCommand::Export(if rest.trim().is_empty() {
+                crate::export::Format::Markdown
+            } else {
+                crate::export::Format::parse(rest).ok_or_else(|| {
+                    format!("unknown format {:?}: markdown, json or csv", rest.trim())
+                })?
+            }))
+        }),
     },
     CommandSpec {
         name: "theme",
+        aliases: &[],
         args: "NAME",
         help: "switch this view's theme",
-        writes: false,
+        handler: Handler::View(|c, rest| Ok(ViewCommand::Theme(c.need(rest)?))),
     },
     CommandSpec {
         name: "help",
+        aliases: &[],
         args: "",
         help: "show keys and commands",
-        writes: false,
+        handler: Handler::View(|_, _| Ok(ViewCommand::Help)),
     },
     CommandSpec {
         name: "quit",
+        aliases: &["q", "exit"],
         args: "",
         help: "leave the room",
-        writes: false,
+        handler: Handler::View(|_, _| Ok(ViewCommand::Quit)),
     },
 ];
+
+/// `:role ROLE NAME|-`.
+fn role(c: &CommandSpec, rest: &str, _: &Incident, _: DateTime<Utc>) -> Result<EventKind, String> {
+    let r = c.need(rest)?;
+    let (role, person) = match r.split_once(' ') {
+        Some((a, b)) => (a.trim().to_lowercase(), b.trim().to_string()),
+        None => return Err(c.usage()),
+    };
+    if role.is_empty() || person.is_empty() {
+        return Err(c.usage());
+    }
+    let person = if person == "-" { String::new() } else { person };
+    Ok(EventKind::RoleAssigned { role, person })
+}
 
 /// What a command line asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// Record this event (only a [`Handler::Record`] command makes one).
     Record(EventKind),
+    /// Change this view or leave it.
+    View(ViewCommand),
+}
+
+/// What a [`Handler::View`] command asks of the view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ViewCommand {
     Theme(String),
     Export(crate::export::Format),
     Help,
     Quit,
 }
 
-impl Command {
-    pub fn writes(&self) -> bool {
-        matches!(self, Command::Record(_))
-    }
-}
-
-fn usage(name: &str) -> String {
-    match COMMANDS.iter().find(|c| c.name == name) {
-        Some(c) => format!("usage: :{} {}", c.name, c.args),
-        None => format!("unknown command :{name}"),
-    }
-}
-
-/// Resolves a possibly abbreviated command name (`:st` → `state`).
-fn resolve_name(word: &str) -> Result<&'static str, String> {
+/// Resolves a possibly abbreviated command name or alias (`:st` → `state`, `:q` → `quit`).
+fn resolve(word: &str) -> Result<&'static CommandSpec, String> {
     let w = word.to_ascii_lowercase();
-    if let Some(c) = COMMANDS.iter().find(|c| c.name == w) {
-        return Ok(c.name);
-    }
-    let alias = match w.as_str() {
-        "q" | "exit" => Some("quit"),
-        "severity" => Some("sev"),
-        "decision" => Some("decide"),
-        _ => None,
-    };
-    if let Some(a) = alias {
-        return Ok(a);
+    if let Some(c) = COMMANDS
+        .iter()
+        .find(|c| c.name == w || c.aliases.contains(&w.as_str()))
+    {
+        return Ok(c);
     }
     let m: Vec<&CommandSpec> = COMMANDS
         .iter()
         .filter(|c| !w.is_empty() && c.name.starts_with(&w))
         .collect();
     match m.as_slice() {
-        [one] => Ok(one.name),
+        [one] => Ok(one),
         [] => Err(format!(
             "unknown command :{} (try :help)",
             crate::text::line_max(word, 40)
@@ -223,7 +320,7 @@ pub fn described(kind: &EventKind, line: &str, now: DateTime<Utc>) -> String {
     }
 }
 
-/// Parses one command line (without the leading `:`).
+/// Parses one command line (without the leading `:`) with its command's handler.
 pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Command, String> {
     let input = crate::text::line(input);
     let input = input.trim();
@@ -234,74 +331,11 @@ pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Com
     if word.is_empty() {
         return Err("empty command (try :help)".into());
     }
-    let name = resolve_name(word)?;
-    let need = |r: &str| -> Result<String, String> {
-        if r.is_empty() {
-            Err(usage(name))
-        } else {
-            Ok(r.to_string())
-        }
-    };
-    Ok(match name {
-        "note" => Command::Record(EventKind::Note { text: need(rest)? }),
-        "decide" => Command::Record(EventKind::Decision { text: need(rest)? }),
-        "sev" => {
-            let sev = Severity::parse(&need(rest)?)
-                .ok_or_else(|| format!("bad severity {rest:?}: use 1, 2, 3 or 4"))?;
-            Command::Record(EventKind::SeverityChanged { severity: sev })
-        }
-        "state" => {
-            let st = IncidentState::parse(&need(rest)?).ok_or_else(|| {
-                format!("bad state {rest:?}: investigating, identified, monitoring or resolved")
-            })?;
-            Command::Record(EventKind::StateChanged { state: st })
-        }
-        "role" => {
-            let r = need(rest)?;
-            let (role, person) = match r.split_once(' ') {
-                Some((a, b)) => (a.trim().to_lowercase(), b.trim().to_string()),
-                None => return Err(usage(name)),
-            };
-            if role.is_empty() || person.is_empty() {
-                return Err(usage(name));
-            }
-            let person = if person == "-" { String::new() } else { person };
-            Command::Record(EventKind::RoleAssigned { role, person })
-        }
-        "impact" => {
-            let at = parse_time(&need(rest)?, now)?;
-            if at > now + chrono::Duration::minutes(1) {
-                return Err("impact can't start in the future".into());
-            }
-            Command::Record(EventKind::ImpactStarted { at })
-        }
-        "declare" => {
-            let title = if rest.is_empty() {
-                if incident.declared {
-                    return Err(usage(name));
-                }
-                incident.title.clone()
-            } else {
-                rest.to_string()
-            };
-            Command::Record(EventKind::IncidentDeclared {
-                title,
-                severity: incident.severity,
-            })
-        }
-        "resolve" => Command::Record(EventKind::StateChanged {
-            state: IncidentState::Resolved,
-        }),
-        "theme" => Command::Theme(need(rest)?),
-        "export" => Command::Export(if rest.trim().is_empty() {
-            crate::export::Format::Markdown
-        } else {
-            crate::export::Format::parse(rest)
-                .ok_or_else(|| format!("unknown format {:?}: markdown, json or csv", rest.trim()))?
-        }),
-        "help" => Command::Help,
-        _ => Command::Quit,
-    })
+    let spec = resolve(word)?;
+    match spec.handler {
+        Handler::Record(run) => run(spec, rest, incident, now).map(Command::Record),
+        Handler::View(run) => run(spec, rest).map(Command::View),
+    }
 }
 
 fn common_prefix(v: &[String]) -> String {
@@ -341,9 +375,10 @@ pub fn complete(input: &str, incident: &Incident, themes: &[String]) -> (String,
             _ => (common_prefix(&c).max(input.to_string()), c),
         };
     };
-    let Ok(name) = resolve_name(word) else {
+    let Ok(spec) = resolve(word) else {
         return (input.to_string(), Vec::new());
     };
+    let name = spec.name;
     let options: Vec<String> = match name {
         "state" => IncidentState::ALL
             .iter()

@@ -85,7 +85,7 @@ pub fn lines(
         theme.s(Sem::Title),
     )));
     for c in COMMANDS {
-        let ro = if read_only && c.writes {
+        let ro = if read_only && c.writes() {
             "  (read-only here)"
         } else {
             ""

@@ -85,7 +85,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::Up), k('k')],
         action: KeyAction::Up,
         label: "↑ k",
-        help: "scroll up / select the previous item",
+        help: "scroll up / select the previous item (the timeline moves by whole entries)",
         hint: None,
         writes: false,
     },
@@ -101,7 +101,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::Left), k('h')],
         action: KeyAction::Left,
         label: "← h",
-        help: "previous checklist (in Checklists)",
+        help: "previous checklist (in Checklists; every list's progress stays in view)",
         hint: None,
         writes: false,
     },
@@ -133,7 +133,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::Home), k('g')],
         action: KeyAction::Top,
         label: "Home g",
-        help: "go to the top (oldest)",
+        help: "go to the top (oldest): the timeline shows its first entry at the top",
         hint: None,
         writes: false,
     },
@@ -141,7 +141,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[code(KeyCode::End), k('G')],
         action: KeyAction::Bottom,
         label: "End G",
-        help: "go to the bottom and follow live",
+        help: "go to the bottom (newest) and follow live again",
         hint: None,
         writes: false,
     },
@@ -241,10 +241,18 @@ pub fn lookup(ev: &KeyEvent) -> Option<&'static Binding> {
         .find(|b| b.keys.iter().any(|k| matches(k, ev)))
 }
 
-/// The bottom bar hints: `(label, hint)` pairs in table order.
-pub fn hints() -> impl Iterator<Item = (&'static str, &'static str)> {
-    BINDINGS.iter().filter_map(|b| {
-        b.hint
-            .map(|h| (b.label.split(' ').next().unwrap_or(b.label), h))
-    })
+/// The key table as Markdown (`| key | does |`), in table order: README's "Keys" section
+/// is this text (a test compares them), as `?` help is drawn from the same table.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| key | does |\n|---|---|\n");
+    for b in BINDINGS {
+        let keys = b.label.split(' ').collect::<Vec<_>>().join(" / ");
+        let ro = if b.writes {
+            " (not in read-only views)"
+        } else {
+            ""
+        };
+        out.push_str(&format!("| {keys} | {}{ro} |\n", b.help));
+    }
+    out
 }

@@ -116,6 +116,8 @@ pub fn events() -> Vec<Event> {
             title: None,
             severity: None,
             briefing: None,
+            reference: None,
+            impact: None,
         },
     );
     for (list, items) in [

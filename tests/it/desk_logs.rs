@@ -238,6 +238,8 @@ pub fn write_dir(dir: &Path) {
                 title: Some("DRILL: Checkout failing during the summer sale".into()),
                 severity: Some(Severity::Sev2),
                 briefing: None,
+                reference: None,
+                impact: None,
             },
         )
         .ev(

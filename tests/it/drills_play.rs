@@ -292,6 +292,8 @@ fn every_bundled_drill_reports_the_peoples_detect_time_not_the_scripts() {
                     title: Some(header.title.clone()),
                     severity: Some(header.severity),
                     briefing: None,
+                    reference: Some(header.reference.clone()),
+                    impact: header.impact,
                 },
             ),
             ana(

@@ -201,6 +201,8 @@ fn kind() -> impl Strategy<Value = EventKind> {
                 title: None,
                 severity: None,
                 briefing: None,
+                reference: None,
+                impact: None,
             }
         }),
         (name(&["pager_escalated", "vote"]), 0u32..10).prop_map(|(kind, n)| EventKind::Unknown {
@@ -648,6 +650,8 @@ fn in_a_drill_the_scripts_notes_are_not_the_peoples_actions() {
         title: Some("DRILL".into()),
         severity: Some(Severity::Sev2),
         briefing: None,
+        reference: None,
+        impact: None,
     };
     let inc = Timeline::new()
         .at(0, Actor::System, drill)

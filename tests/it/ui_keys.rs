@@ -725,3 +725,49 @@ fn redraw_only_when_something_changed() {
     });
     assert!(r.app.needs_redraw(&r.inc, now, area), "incident changed");
 }
+
+/// Every command of the table runs its own handler: none quits the room unless it is
+/// `:quit`, and whether it writes is what its handler makes (an event or a view change).
+#[test]
+fn every_command_runs_its_own_handler_and_only_quit_quits() {
+    use warroom::ui::command::{COMMANDS, Command, ViewCommand, parse};
+    let r = Room::live();
+    let now = sample::now();
+    let example = |name: &str| match name {
+        "sev" => "1",
+        "state" => "identified",
+        "role" => "ops ana",
+        "impact" => "00:00",
+        "theme" => "light",
+        "export" | "help" | "quit" | "resolve" => "",
+        _ => "some text",
+    };
+    for c in COMMANDS {
+        let line = format!("{} {}", c.name, example(c.name));
+        let parsed = parse(&line, &r.inc, now);
+        let parsed = parsed.unwrap_or_else(|e| panic!(":{line} is refused: {e}"));
+        assert_eq!(
+            parsed == Command::View(ViewCommand::Quit),
+            c.name == "quit",
+            ":{line} gave {parsed:?}"
+        );
+        assert_eq!(
+            matches!(parsed, Command::Record(_)),
+            c.writes(),
+            ":{line} gave {parsed:?}"
+        );
+        for alias in c.aliases {
+            let by_alias = parse(&format!("{alias} {}", example(c.name)), &r.inc, now);
+            assert_eq!(
+                by_alias.as_ref().ok(),
+                Some(&parsed),
+                ":{alias} is :{}",
+                c.name
+            );
+        }
+    }
+    assert!(
+        parse("nonsense", &r.inc, now).is_err(),
+        "an unknown command quits nothing"
+    );
+}

@@ -263,6 +263,8 @@ fn hostile_incident() -> Incident {
             title: None,
             severity: None,
             briefing: Some(format!("{}{}", HOSTILE.concat(), long())),
+            reference: None,
+            impact: None,
         },
     );
     Incident::fold(&ev)

@@ -43,6 +43,7 @@ pub use auth::{Access, Admitted, Role, check_files, entry_name};
 pub use hostkey::{default_path as default_host_key_path, fingerprint};
 pub use input::InputParser;
 pub use output::clamp_size;
+pub use session::session_app;
 
 use crate::config::SshConfig;
 use crate::room::RoomHandle;

@@ -129,12 +129,12 @@ impl Backend for SessionBackend {
     }
 }
 
-/// One session's screen: a fixed viewport the size of the client's terminal.
-pub struct Screen {
+/// One SSH session's screen (the client's terminal, seen from here): a fixed viewport the size of the client's terminal.
+pub struct RemoteScreen {
     pub terminal: Terminal<SessionBackend>,
 }
 
-impl Screen {
+impl RemoteScreen {
     pub fn new(size: Size) -> io::Result<Self> {
         let terminal = Terminal::with_options(
             SessionBackend::new(size),
@@ -142,7 +142,7 @@ impl Screen {
                 viewport: Viewport::Fixed(Rect::new(0, 0, size.width, size.height)),
             },
         )?;
-        Ok(Screen { terminal })
+        Ok(RemoteScreen { terminal })
     }
 
     pub fn size(&self) -> Size {
@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn frames_are_diffs_wrapped_in_sync_and_resize_redraws_whole() {
-        let mut s = Screen::new(Size::new(20, 3)).unwrap();
+        let mut s = RemoteScreen::new(Size::new(20, 3)).unwrap();
         let draw = |t: &'static str| {
             move |f: &mut ratatui::Frame| f.render_widget(Paragraph::new(t), f.area())
         };

@@ -402,7 +402,7 @@ impl russh::server::Handler for Conn {
         };
         self.opened = true;
         reply.accept().await;
-        let ctx = session::Ctx {
+        let ctx = session::Connection {
             shared: self.shared.clone(),
             name,
             role,

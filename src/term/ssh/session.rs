@@ -1,4 +1,5 @@
-//! One SSH view: waits for a pty and a shell, then runs its own `App` on its own screen.
+//! One SSH view: waits for a pty and a shell, then runs the live room's view (its own
+//! `App`, the room's theme) with the one driver on this channel (`SshTerminal`).
 //!
 //! The view task never waits on the client: frames go into a small queue that a writer
 //! task drains at the pace of the SSH window. When the queue is full the view stops
@@ -12,10 +13,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::Utc;
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::Event;
 use ratatui::layout::{Rect, Size};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::widgets::Paragraph;
 use russh::server::{Handle, Msg};
 use russh::{Channel, ChannelMsg};
 use tokio::sync::{Notify, mpsc, oneshot};
@@ -23,10 +22,12 @@ use tokio::time::{Instant, sleep_until};
 
 use super::auth::Role;
 use super::input::{ESC_TIMEOUT, InputParser};
-use super::output::{self, ENTER, LEAVE, Screen};
+use super::output::{self, ENTER, LEAVE, RemoteScreen};
 use super::server::Shared;
 use crate::incident::{Actor, Draft, EventKind};
-use crate::ui::app::{Action, App, AppOptions};
+use crate::term::driver::{self, Exit, Input, Terminal};
+use crate::term::live::{LiveView, Rights};
+use crate::ui::app::App;
 
 /// Frames waiting for the client, at most.
 const QUEUE: usize = 3;
@@ -36,10 +37,9 @@ pub const FRAME_MIN: Duration = Duration::from_millis(33);
 pub const STALL_TIMEOUT: Duration = Duration::from_secs(20);
 /// Time to get from channel open to a shell.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long a notice (e.g. "read-only") stays on the bottom line.
-const NOTICE_FOR: Duration = Duration::from_secs(4);
 
-pub struct Ctx {
+/// An admitted connection: who joined, with what rights, from where.
+pub struct Connection {
     pub shared: Arc<Shared>,
     pub name: String,
     pub role: Role,
@@ -56,7 +56,7 @@ struct Pty {
     size: Size,
 }
 
-pub async fn run(channel: Channel<Msg>, ctx: Ctx) {
+pub async fn run(channel: Channel<Msg>, ctx: Connection) {
     let (mut read, write) = channel.split();
     let mut pty = None;
     let deadline = Instant::now() + SETUP_TIMEOUT;
@@ -117,10 +117,10 @@ pub async fn run(channel: Channel<Msg>, ctx: Ctx) {
         return;
     }
     presence(&ctx, true).await;
-    let end = View::new(&ctx, pty, write).run(read).await;
+    let end = serve_view(&ctx, pty, read, write).await;
     presence(&ctx, false).await;
     shared.active.fetch_sub(1, Ordering::SeqCst);
-    if end == End::Stalled {
+    if end == Exit::Stalled {
         let _ = tokio::time::timeout(
             Duration::from_secs(1),
             ctx.handle.disconnect(
@@ -146,7 +146,7 @@ async fn say_and_close(write: &russh::ChannelWriteHalf<Msg>, text: &str, status:
 }
 
 /// Records `joined` for a person's first view and `left` after their last.
-async fn presence(ctx: &Ctx, join: bool) {
+async fn presence(ctx: &Connection, join: bool) {
     let first_or_last = {
         let mut map = match ctx.shared.presence.lock() {
             Ok(g) => g,
@@ -183,42 +183,35 @@ async fn presence(ctx: &Ctx, join: bool) {
     }
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum End {
-    /// The person left (Ctrl-C, quit, closed the connection).
-    Left,
-    /// Idle too long, room closed, server stopping: with a message.
-    Closed(&'static str),
-    /// The client stopped taking data.
-    Stalled,
-}
-
-struct View<'a> {
-    ctx: &'a Ctx,
-    app: App,
-    screen: Option<Screen>,
-    term: String,
+/// One SSH channel as a [`Terminal`] for the driver: bytes in through the input parser,
+/// frames out through a small queue that a writer task drains at the client's pace.
+struct SshTerminal {
+    name: String,
+    read: russh::ChannelReadHalf,
+    screen: Option<RemoteScreen>,
     size: Size,
     parser: InputParser,
+    /// When a lone Esc counts as the Esc key.
+    esc_at: Option<Instant>,
     frames: mpsc::Sender<Bytes>,
     writer: Option<tokio::task::JoinHandle<()>>,
     drained: Arc<Notify>,
     stalled: Option<oneshot::Receiver<()>>,
     /// Sent before the first frame.
     preamble: Vec<u8>,
-    notice: Option<(String, Instant)>,
-    /// Actions sent and not yet on disk ("not yet recorded" until they are).
-    recording: crate::term::Recording,
+    idle: Duration,
+    idle_at: Instant,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+    frame_gap: Duration,
 }
 
-impl<'a> View<'a> {
-    fn new(ctx: &'a Ctx, pty: Pty, write: russh::ChannelWriteHalf<Msg>) -> Self {
-        let mut opts = AppOptions::new(&ctx.name);
-        opts.read_only = ctx.role == Role::Observer;
-        // Colours from this session's TERM (ssh forwards TERM, not COLORTERM): an
-        // xterm-256color client gets 256 colours, a vt100 none, whatever the server has.
-        opts.depth = crate::ui::theme::ColorDepth::detect(None, Some(&pty.term), None);
-        let app = App::new(opts);
+impl SshTerminal {
+    fn new(
+        conn: &Connection,
+        pty: &Pty,
+        read: russh::ChannelReadHalf,
+        write: russh::ChannelWriteHalf<Msg>,
+    ) -> Self {
         let (frames, rx) = mpsc::channel::<Bytes>(QUEUE);
         let drained = Arc::new(Notify::new());
         let (stall_tx, stall_rx) = oneshot::channel();
@@ -227,149 +220,25 @@ impl<'a> View<'a> {
             rx,
             drained.clone(),
             stall_tx,
-            ctx.shared.stall_timeout,
+            conn.shared.stall_timeout,
         ));
-        let screen = Screen::new(pty.size).ok();
-        View {
-            ctx,
-            app,
-            screen,
-            term: pty.term,
+        let idle = conn.shared.idle_timeout;
+        SshTerminal {
+            name: conn.name.clone(),
+            read,
+            screen: RemoteScreen::new(pty.size).ok(),
             size: pty.size,
             parser: InputParser::new(),
+            esc_at: None,
             frames,
             writer: Some(writer),
             drained,
             stalled: Some(stall_rx),
             preamble: ENTER.to_vec(),
-            notice: None,
-            recording: crate::term::Recording::default(),
-        }
-    }
-
-    async fn run(mut self, mut read: russh::ChannelReadHalf) -> End {
-        tracing::info!(person = %self.ctx.name, addr = %self.ctx.addr, term = %self.term, size = ?self.size, "ssh view opened");
-        let room = self.ctx.shared.room.clone();
-        let mut version = room.subscribe();
-        let mut shutdown = self.ctx.shared.shutdown.subscribe();
-        let idle = self.ctx.shared.idle_timeout;
-        let mut idle_at = Instant::now() + idle;
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut dirty = true;
-        let mut waiting_for_room = false;
-        let frame_min = self.ctx.shared.frame_interval;
-        let mut last_frame = Instant::now() - frame_min;
-        let mut esc_at: Option<Instant> = None;
-        let mut stalled = self.stalled.take();
-        let far = || Instant::now() + Duration::from_secs(86_400);
-        let end = loop {
-            let frame_at = last_frame + frame_min;
-            tokio::select! {
-                msg = read.wait() => match msg {
-                    Some(ChannelMsg::Data { data }) => {
-                        idle_at = Instant::now() + idle;
-                        let events = self.parser.feed(&data);
-                        esc_at = self.parser.pending().then(|| Instant::now() + ESC_TIMEOUT);
-                        if self.handle_events(events) {
-                            break End::Left;
-                        }
-                        dirty = true;
-                    }
-                    Some(ChannelMsg::WindowChange { col_width, row_height, .. }) => {
-                        let size = output::clamp_size(col_width, row_height);
-                        if self.resize(size) {
-                            dirty = true;
-                        }
-                    }
-                    Some(ChannelMsg::Eof) | Some(ChannelMsg::Close) | None => break End::Left,
-                    Some(_) => {}
-                },
-                r = version.changed() => {
-                    if r.is_err() {
-                        break End::Closed("the room has closed");
-                    }
-                    dirty = true;
-                }
-                _ = tick.tick() => dirty = true,
-                _ = sleep_until(esc_at.unwrap_or_else(far)), if esc_at.is_some() => {
-                    esc_at = None;
-                    let events = self.parser.timeout();
-                    if self.handle_events(events) {
-                        break End::Left;
-                    }
-                    dirty = true;
-                }
-                _ = sleep_until(frame_at), if dirty && !waiting_for_room => {
-                    if self.frames.capacity() == 0 {
-                        // The client is behind: draw nothing until it catches up; the next
-                        // frame then carries every change since.
-                        waiting_for_room = true;
-                        continue;
-                    }
-                    dirty = false;
-                    last_frame = Instant::now();
-                    self.draw_and_send();
-                }
-                _ = self.drained.notified(), if waiting_for_room => {
-                    waiting_for_room = false;
-                }
-                _ = sleep_until(idle_at) => {
-                    break End::Closed("disconnected after being idle");
-                }
-                _ = async { match stalled.as_mut() { Some(rx) => { let _ = rx.await; } None => std::future::pending().await } } => {
-                    break End::Stalled;
-                }
-                _ = shutdown.changed() => break End::Closed("the war room server is stopping"),
-            }
-        };
-        tracing::info!(person = %self.ctx.name, ?end, "ssh view closed");
-        self.finish(&end).await;
-        end
-    }
-
-    /// Handles input events; true when the person leaves.
-    fn handle_events(&mut self, events: Vec<Event>) -> bool {
-        for ev in events {
-            if is_ctrl_c(&ev) {
-                return true;
-            }
-            let now = Utc::now();
-            let actions = {
-                let inc = self.ctx.shared.room.read();
-                self.app.handle_input(&ev, &inc, now)
-            };
-            for action in actions {
-                match action {
-                    Action::Quit => return true,
-                    Action::Record(kind) => self.record(kind),
-                    // The postmortem is written on the room's host: the commander's view
-                    // or `warroom export` does that, not a remote responder.
-                    Action::Export(_) => self.app.notify(
-                        "export from the commander's terminal or with `warroom export LOG`",
-                        true,
-                    ),
-                }
-            }
-        }
-        false
-    }
-
-    fn record(&mut self, kind: EventKind) {
-        if self.ctx.role == Role::Observer {
-            tracing::info!(person = %self.ctx.name, kind = kind.name(), "observer action refused");
-            self.notice = Some((
-                "read-only: observers cannot change the incident".into(),
-                Instant::now() + NOTICE_FOR,
-            ));
-            return;
-        }
-        let draft = Draft::new(Utc::now(), Actor::person(self.ctx.name.clone()), kind);
-        if self.recording.send(&self.ctx.shared.room, draft).is_err() {
-            self.notice = Some((
-                "not recorded: the room is busy or closed; try again".into(),
-                Instant::now() + NOTICE_FOR,
-            ));
+            idle,
+            idle_at: Instant::now() + idle,
+            shutdown: conn.shared.shutdown.subscribe(),
+            frame_gap: conn.shared.frame_interval,
         }
     }
 
@@ -384,43 +253,117 @@ impl<'a> View<'a> {
         {
             self.screen = None;
         }
-        let ev = Event::Resize(size.width, size.height);
-        let _ = self.handle_events(vec![ev]);
         true
     }
 
-    fn draw_and_send(&mut self) {
-        let Some(screen) = self.screen.as_mut() else {
-            return;
+    /// Restores the client's terminal (with a last message) and closes the channel.
+    async fn finish(&mut self, exit: Exit) {
+        let mut bytes = LEAVE.to_vec();
+        let why = match exit {
+            Exit::Closed(why) => Some(why),
+            Exit::RoomClosed => Some("the room has closed"),
+            _ => None,
         };
-        let now = Utc::now();
-        if self
-            .notice
-            .as_ref()
-            .is_some_and(|(_, until)| *until <= Instant::now())
-        {
-            self.notice = None;
+        if let Some(why) = why {
+            bytes.extend_from_slice(format!("warroom: {why}.\r\n").as_bytes());
         }
-        let notice = self.notice.as_ref().map(|(t, _)| t.clone());
-        self.recording.settle(&self.ctx.shared.room, &mut self.app);
-        let app = &mut self.app;
-        let room = &self.ctx.shared.room;
-        let result = {
-            let inc = room.read();
-            screen.frame(|f| {
-                let area = f.area();
-                app.draw(f, area, &inc, now);
-                if let Some(text) = notice {
-                    let line = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
-                    let style = Style::default()
-                        .fg(Color::Black)
-                        .bg(Color::Yellow)
-                        .add_modifier(Modifier::BOLD);
-                    f.render_widget(Paragraph::new(text).style(style), line);
+        if exit != Exit::Stalled {
+            let _ =
+                tokio::time::timeout(Duration::from_secs(2), self.frames.send(Bytes::from(bytes)))
+                    .await;
+        }
+        // Closing the queue lets the writer finish and close the channel.
+        let (closed, _) = mpsc::channel(1);
+        self.frames = closed;
+        if let Some(w) = self.writer.take() {
+            if exit == Exit::Stalled {
+                w.abort();
+            } else if tokio::time::timeout(Duration::from_secs(3), w)
+                .await
+                .is_err()
+            {
+                tracing::debug!(person = %self.name, "writer did not finish in time");
+            }
+        }
+    }
+}
+
+impl Terminal for SshTerminal {
+    async fn next(&mut self) -> Input {
+        loop {
+            let far = Instant::now() + Duration::from_secs(86_400);
+            let SshTerminal {
+                read,
+                esc_at,
+                drained,
+                idle_at,
+                stalled,
+                shutdown,
+                ..
+            } = self;
+            let stall = async {
+                match stalled.as_mut() {
+                    Some(rx) => {
+                        let _ = rx.await;
+                    }
+                    None => std::future::pending().await,
                 }
-            })
-        };
-        match result {
+            };
+            tokio::select! {
+                msg = read.wait() => match msg {
+                    Some(ChannelMsg::Data { data }) => {
+                        self.idle_at = Instant::now() + self.idle;
+                        let events = self.parser.feed(&data);
+                        self.esc_at = self.parser.pending().then(|| Instant::now() + ESC_TIMEOUT);
+                        return Input::Events(events);
+                    }
+                    Some(ChannelMsg::WindowChange { col_width, row_height, .. }) => {
+                        let size = output::clamp_size(col_width, row_height);
+                        if self.resize(size) {
+                            return Input::Events(vec![Event::Resize(size.width, size.height)]);
+                        }
+                    }
+                    Some(ChannelMsg::Eof) | Some(ChannelMsg::Close) | None => {
+                        return Input::End(Exit::Hangup);
+                    }
+                    Some(_) => {}
+                },
+                _ = sleep_until(esc_at.unwrap_or(far)), if esc_at.is_some() => {
+                    self.esc_at = None;
+                    return Input::Events(self.parser.timeout());
+                }
+                _ = drained.notified() => return Input::Ready,
+                _ = sleep_until(*idle_at) => {
+                    return Input::End(Exit::Closed("disconnected after being idle"));
+                }
+                _ = stall => {
+                    self.stalled = None;
+                    return Input::End(Exit::Stalled);
+                }
+                _ = shutdown.changed() => {
+                    return Input::End(Exit::Closed("the war room server is stopping"));
+                }
+            }
+        }
+    }
+
+    fn ready(&self) -> bool {
+        // The client is behind: draw nothing until it catches up; the next frame then
+        // carries every change since.
+        self.frames.capacity() > 0
+    }
+
+    fn area(&self) -> Rect {
+        Rect::new(0, 0, self.size.width, self.size.height)
+    }
+
+    fn frame_gap(&self) -> Duration {
+        self.frame_gap
+    }
+
+    fn draw(&mut self, draw: &mut dyn FnMut(&mut ratatui::Frame)) -> Option<Exit> {
+        let screen = self.screen.as_mut()?;
+        match screen.frame(|f| draw(f)) {
             Ok(Some(bytes)) => {
                 let bytes = if self.preamble.is_empty() {
                     bytes
@@ -430,52 +373,46 @@ impl<'a> View<'a> {
                     b
                 };
                 if self.frames.try_send(Bytes::from(bytes)).is_err() {
-                    // Should not happen (capacity was checked); make the next frame whole.
+                    // Should not happen (readiness was checked); make the next frame whole.
                     let _ = screen.invalidate();
                 }
             }
             Ok(None) => {}
-            Err(e) => tracing::warn!(person = %self.ctx.name, "ssh draw failed: {e}"),
+            Err(e) => tracing::warn!(person = %self.name, "ssh draw failed: {e}"),
         }
-    }
-
-    /// Restores the client's terminal (with a last message) and closes the channel.
-    async fn finish(&mut self, end: &End) {
-        let mut bytes = LEAVE.to_vec();
-        if let End::Closed(why) = end {
-            bytes.extend_from_slice(format!("warroom: {why}.\r\n").as_bytes());
-        }
-        if *end != End::Stalled {
-            let _ =
-                tokio::time::timeout(Duration::from_secs(2), self.frames.send(Bytes::from(bytes)))
-                    .await;
-        }
-        // Closing the queue lets the writer finish and close the channel.
-        let (closed, _) = mpsc::channel(1);
-        self.frames = closed;
-        if let Some(w) = self.writer.take() {
-            if *end == End::Stalled {
-                w.abort();
-            } else if tokio::time::timeout(Duration::from_secs(3), w)
-                .await
-                .is_err()
-            {
-                tracing::debug!(person = %self.ctx.name, "writer did not finish in time");
-            }
-        }
+        None
     }
 }
 
-fn is_ctrl_c(ev: &Event) -> bool {
-    matches!(
-        ev,
-        Event::Key(KeyEvent {
-            code: KeyCode::Char('c'),
-            modifiers,
-            kind: KeyEventKind::Press,
-            ..
-        }) if modifiers.contains(KeyModifiers::CONTROL)
-    )
+/// The App of an SSH session of `name` with `role` on a client whose `TERM` is `term`: the
+/// room's theme at the colour depth that `TERM` gives (ssh forwards TERM, not COLORTERM:
+/// an xterm-256color client gets 256 colours, a vt100 none, whatever the server has).
+pub fn session_app(room: &crate::room::RoomHandle, name: &str, role: Role, term: &str) -> App {
+    let depth = crate::ui::theme::ColorDepth::detect(None, Some(term), None);
+    let mut opts = crate::term::view_options(room, name, depth);
+    opts.read_only = role == Role::Observer;
+    App::new(opts)
+}
+
+/// Runs one person's view of the room on this channel until it ends.
+async fn serve_view(
+    conn: &Connection,
+    pty: Pty,
+    read: russh::ChannelReadHalf,
+    write: russh::ChannelWriteHalf<Msg>,
+) -> Exit {
+    tracing::info!(person = %conn.name, addr = %conn.addr, term = %pty.term, size = ?pty.size, "ssh view opened");
+    let app = session_app(&conn.shared.room, &conn.name, conn.role, &pty.term);
+    let rights = Rights {
+        record: conn.role != Role::Observer,
+        export: false,
+    };
+    let mut view = LiveView::new(conn.shared.room.clone(), app, &conn.name, rights);
+    let mut term = SshTerminal::new(conn, &pty, read, write);
+    let exit = driver::run(&mut term, &mut view).await;
+    tracing::info!(person = %conn.name, ?exit, "ssh view closed");
+    term.finish(exit).await;
+    exit
 }
 
 /// Drains the frame queue into the channel at the client's pace.

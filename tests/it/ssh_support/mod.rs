@@ -13,7 +13,7 @@ use chrono::Utc;
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 use warroom::config::SshConfig;
 use warroom::incident::{Actor, Draft, EventKind, Incident, Severity};
-use warroom::room::RoomHandle;
+use warroom::room::{Look, RoomHandle};
 use warroom::term::ssh::{self, Login, SshServer};
 
 pub const SSH: &str = "/usr/bin/ssh";
@@ -74,6 +74,19 @@ impl Fixture {
         options: ssh::ServeOptions,
         tweak: impl FnOnce(&mut SshConfig),
     ) -> Fixture {
+        Fixture::start_looking(options, tweak, Look::default()).await
+    }
+
+    /// A room whose configured theme is `look` (as `[ui] theme` in config gives it).
+    pub async fn start_look(look: Look) -> Fixture {
+        Fixture::start_looking(ssh::ServeOptions::default(), |_| {}, look).await
+    }
+
+    async fn start_looking(
+        options: ssh::ServeOptions,
+        tweak: impl FnOnce(&mut SshConfig),
+        look: Look,
+    ) -> Fixture {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         let ana = keygen(d, "ana", "ana@laptop");
@@ -102,7 +115,7 @@ impl Fixture {
         tweak(&mut config);
         let mut inc = Incident::new();
         inc.title = TITLE.to_string();
-        let room = RoomHandle::start_in_memory(inc);
+        let room = RoomHandle::start_in_memory(inc).with_look(look);
         room.record(Draft::new(
             Utc::now(),
             Actor::person("ic"),

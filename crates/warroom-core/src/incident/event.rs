@@ -428,6 +428,12 @@ pub enum EventKind {
         /// The scenario's briefing (summary, which numbers are invented), shown at start.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         briefing: Option<String>,
+        /// The scenario's reference times: every view derives the drill report from them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<crate::drill::Reference>,
+        /// Scenario second at which the impact starts (the report measures from it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        impact: Option<f64>,
     },
     /// A room opening this log found `lines` damaged lines and moved them to `moved_to`.
     LogRepaired {

@@ -410,6 +410,16 @@ pub struct TimelineEntry {
     pub text: String,
 }
 
+/// What the drill report needs from a drill's header, kept from `drill_started`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DrillFacts {
+    /// The speed the drill was started at (scenario seconds per wall second).
+    pub speed: f64,
+    pub reference: crate::drill::Reference,
+    /// Scenario second at which the impact starts.
+    pub impact: Option<f64>,
+}
+
 /// The folded state of one incident.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Incident {
@@ -423,6 +433,9 @@ pub struct Incident {
     pub drill_briefing: Option<String>,
     /// When the drill started (its scenario's second 0).
     pub drill_started: Option<DateTime<Utc>>,
+    /// The drill's header as logged in `drill_started` (speed, reference times, impact
+    /// second): what the drill report needs, so every view can show it.
+    pub drill_header: Option<DrillFacts>,
     /// role → person (empty roles are removed).
     pub roles: BTreeMap<String, String>,
     /// People in the room now.
@@ -475,6 +488,7 @@ impl Incident {
             drill: None,
             drill_briefing: None,
             drill_started: None,
+            drill_header: None,
             roles: BTreeMap::new(),
             present: BTreeSet::new(),
             participants: BTreeSet::new(),
@@ -938,8 +952,17 @@ impl Incident {
                 title,
                 severity,
                 briefing,
+                reference,
+                impact,
             } => {
                 self.drill = Some(scenario.clone());
+                if let Some(reference) = reference {
+                    self.drill_header = Some(DrillFacts {
+                        speed: *speed,
+                        reference: reference.clone(),
+                        impact: *impact,
+                    });
+                }
                 if let Some(b) = briefing {
                     self.drill_briefing = Some(crate::text::block(b));
                 }
