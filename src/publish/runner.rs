@@ -131,7 +131,8 @@ fn next_job(
     None
 }
 
-/// One `publish` event for `update`.
+/// One `publish` event for `update`, by warroom itself (a publisher is not a signal
+/// source: `Actor::Source` would list it in the Sources pane).
 fn event(
     p: &Publisher,
     update: &UpdateRecord,
@@ -143,7 +144,7 @@ fn event(
 ) -> Draft {
     Draft::new(
         Utc::now(),
-        Actor::source(p.name()),
+        Actor::System,
         EventKind::Publish {
             update: update.id,
             target: p.name().to_string(),

@@ -76,6 +76,10 @@ async fn creates_then_patches_the_same_incident_with_component_statuses() {
     assert_eq!(d.outcome, PublishOutcome::Delivered, "{d:?}");
     assert_eq!(d.remote_id.as_deref(), Some("inc1"));
     room.shutdown().await;
+    assert!(
+        !room.read().sources.contains_key(TARGET),
+        "a publisher is not listed as a signal source"
+    );
 
     let writes = server.writes();
     let methods: Vec<(&str, &str)> = writes
