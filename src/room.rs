@@ -432,16 +432,7 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
             }
         }
         // The cadence and the silent-page alarm's delay, so the fold derives them.
-        let comms = CommsConfig::default();
-        seed.push(Draft::new(
-            now,
-            Actor::System,
-            EventKind::CommsDefined {
-                first_update_within: comms.first_update_within,
-                every: comms.every.clone(),
-                contradiction_after: comms.contradiction_after,
-            },
-        ));
+        seed.push(Draft::new(now, Actor::System, config.comms.event()));
         let mut id = w.next_id();
         let events: Vec<Event> = seed
             .into_iter()
@@ -472,30 +463,6 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
         .with_look(Look::load(config)),
         info,
     ))
-}
-
-/// What the room writes as `comms_defined` at start: `[comms]` of the config (seconds;
-/// `every` maps `SEV1`.. to seconds, a severity absent has no cadence). Until the config
-/// parses `[comms]`, the defaults.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CommsConfig {
-    pub first_update_within: u64,
-    pub every: std::collections::BTreeMap<String, u64>,
-    pub contradiction_after: u64,
-}
-
-impl Default for CommsConfig {
-    fn default() -> Self {
-        use crate::incident::comms;
-        CommsConfig {
-            first_update_within: comms::DEFAULT_FIRST_UPDATE_WITHIN_SECS,
-            every: comms::DEFAULT_EVERY_SECS
-                .iter()
-                .map(|(k, v)| (k.to_string(), *v))
-                .collect(),
-            contradiction_after: comms::DEFAULT_CONTRADICTION_AFTER_SECS,
-        }
-    }
 }
 
 /// The log `--new` starts: the config's template made fresh (`-2`, `-3`, ... when that
