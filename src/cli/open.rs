@@ -184,6 +184,7 @@ fn app_for(config: &Config, user: &str, info: &crate::room::RoomInfo) -> App {
         }
     }
     opts.themes = theme::load_all(&dirs);
+    opts.templates = crate::ui::template::Templates::load(&[config.dir.join("templates")]);
     opts.drill = info
         .drills
         .first()

@@ -68,6 +68,11 @@ pub struct AppOptions {
     /// When this room plays a drill: its header (reference times) and the speed it is
     /// played at, so the drill report shows once the people resolve it.
     pub drill: Option<(crate::drill_report::DrillHeader, f64)>,
+    /// Status-update body templates (built in; the front-end may load them from folders
+    /// with `Templates::load`).
+    pub templates: super::template::Templates,
+    /// Where status updates go, per audience (the configured publishers).
+    pub publish: super::composer::Targets,
 }
 
 impl AppOptions {
@@ -82,6 +87,8 @@ impl AppOptions {
             depth: ColorDepth::TrueColor,
             window: Duration::minutes(60),
             drill: None,
+            templates: super::template::Templates::builtin(),
+            publish: super::composer::Targets::default(),
         }
     }
 }
@@ -96,6 +103,8 @@ pub enum Input {
     ConfirmQuit,
     /// A question (shown in the command line) before something is recorded: `y` records.
     Confirm(String),
+    /// The status-update composer popup is open (its draft is `App::composer`).
+    Compose,
 }
 
 const MAX_INPUT: usize = 2_000;
@@ -127,13 +136,15 @@ pub struct App {
     /// Selected checklist item: (list, item).
     pub sel: (usize, usize),
     check_scroll: usize,
-    scrolls: [usize; 6],
+    scrolls: [usize; 7],
     screen: Option<Screen>,
     check_rows: Vec<(u16, usize, usize)>,
     view_gen: u64,
     drawn: Option<(u64, u64, u64, i64, Rect)>,
     /// The room cannot record (header's red line), from `RoomHealth::problem`.
     room_problem: Option<String>,
+    /// The status-update draft (kept when the composer is closed with Esc).
+    composer: Option<super::composer::Composer>,
 }
 
 impl App {
@@ -156,12 +167,13 @@ impl App {
             timeline: TimelineView::default(),
             sel: (0, 0),
             check_scroll: 0,
-            scrolls: [0; 6],
+            scrolls: [0; 7],
             screen: None,
             check_rows: Vec::new(),
             view_gen: 0,
             drawn: None,
             room_problem: None,
+            composer: None,
         }
     }
 
@@ -316,6 +328,12 @@ impl App {
                 self.mouse(m.kind, m.column, m.row, incident);
                 Vec::new()
             }
+            Event::Paste(s) if self.input == Input::Compose => {
+                if let Some(c) = &mut self.composer {
+                    c.paste(s);
+                }
+                Vec::new()
+            }
             Event::Paste(s) => {
                 let clean = text::line(s);
                 if let Input::Command(b) | Input::Note(b) | Input::Filter(b) = &mut self.input {
@@ -360,6 +378,7 @@ impl App {
                 return Vec::new();
             }
             Input::Command(_) | Input::Note(_) | Input::Filter(_) => return self.edit(k, inc, now),
+            Input::Compose => return self.compose_key(k, inc, now),
         }
         if self.report_visible(inc) && matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
             self.report_closed = true;
@@ -459,6 +478,7 @@ impl App {
                 self.completions.clear();
             }
             KeyAction::Help => self.help = Some(0),
+            KeyAction::Update => self.open_composer(inc, now),
             KeyAction::Quit => {
                 let open = inc.state != IncidentState::Resolved;
                 if open && self.opts.mode == Mode::Live && !self.opts.read_only {
@@ -519,6 +539,44 @@ impl App {
                 } else {
                     s.saturating_add(d as usize)
                 };
+            }
+        }
+    }
+
+    /// Opens the status-update composer (with the kept draft, if any).
+    fn open_composer(&mut self, inc: &Incident, now: DateTime<Utc>) {
+        if self.composer.is_none() {
+            let c = super::composer::Composer::new(inc, now, &self.opts.templates);
+            self.composer = Some(c);
+        }
+        self.input = Input::Compose;
+    }
+
+    /// A key while the composer is open: edit, preview, send or close (keeping the draft).
+    fn compose_key(&mut self, k: &KeyEvent, inc: &Incident, now: DateTime<Utc>) -> Vec<Action> {
+        use super::composer::Outcome;
+        let Some(c) = self.composer.as_mut() else {
+            self.input = Input::Normal;
+            return Vec::new();
+        };
+        match c.key(k, inc, now, &self.opts.templates) {
+            Outcome::Stay => Vec::new(),
+            Outcome::Close => {
+                self.input = Input::Normal;
+                self.info("update not sent; the draft is kept (u opens it)");
+                Vec::new()
+            }
+            Outcome::Send(kind) => {
+                if let Err(e) = self.can_write() {
+                    self.input = Input::Normal;
+                    self.err(e);
+                    return Vec::new();
+                }
+                let kind = super::composer::with_targets(kind, &self.opts.publish);
+                self.composer = None;
+                self.input = Input::Normal;
+                self.info(format!("{NOT_YET_RECORDED}{}", update_summary(&kind)));
+                vec![Action::Record(kind)]
             }
         }
     }
@@ -670,6 +728,7 @@ impl App {
                         Vec::new()
                     }
                     Ok(Command::Record(kind)) => {
+                        let kind = super::composer::with_targets(kind, &self.opts.publish);
                         let msg = format!(
                             "{NOT_YET_RECORDED}{}",
                             command::described(&kind, &line, now)
@@ -702,6 +761,10 @@ impl App {
                     }
                     Ok(Command::Help) => {
                         self.help = Some(0);
+                        Vec::new()
+                    }
+                    Ok(Command::Compose) => {
+                        self.open_composer(inc, now);
                         Vec::new()
                     }
                     Ok(Command::Quit) => vec![Action::Quit],
@@ -814,6 +877,11 @@ impl App {
         let window = crate::incident::format_duration(Duration::milliseconds(to - from));
         for (id, r) in screen.panes.clone() {
             let focused = self.focus == id;
+            if id == PaneId::Comms && r.height < 3 {
+                let line = panes::comms::strip(&cx, r.width as usize);
+                put_line(buf, r, r.x, r.y, &line);
+                continue;
+            }
             let extra = match id {
                 PaneId::Metrics => format!("last {window}"),
                 PaneId::Reports => String::new(),
@@ -826,6 +894,7 @@ impl App {
                     }
                 }
                 PaneId::Alerts => format!("{} firing", inc.firing().len()),
+                PaneId::Comms => panes::comms::title_extra(inc),
                 PaneId::Timeline => self.timeline.status(&inc.timeline),
                 PaneId::Checklists => {
                     let (d, n) = inc
@@ -856,6 +925,14 @@ impl App {
                     self.scrolls[id as usize] =
                         draw_lines(buf, inner, &lines, self.scrolls[id as usize]);
                 }
+                PaneId::Comms => {
+                    let mut lines = panes::comms::lines(&cx, w);
+                    if zoomed {
+                        lines.extend(panes::comms::history(&cx, w));
+                    }
+                    self.scrolls[id as usize] =
+                        draw_lines(buf, inner, &lines, self.scrolls[id as usize]);
+                }
                 PaneId::Timeline => {
                     panes::timeline::draw(buf, inner, &cx, &mut self.timeline, zoomed)
                 }
@@ -871,7 +948,11 @@ impl App {
                 }
             }
         }
-        if let Some(s) = self.help {
+        if self.input == Input::Compose
+            && let Some(c) = &self.composer
+        {
+            super::composer::draw(buf, screen.body, &t, c, &self.opts.publish);
+        } else if let Some(s) = self.help {
             self.help = Some(help::draw(
                 buf,
                 screen.body,
@@ -943,6 +1024,10 @@ impl App {
                 t.s(Sem::Warn),
             )),
             Input::Confirm(q) => Line::from(Span::styled(fit(q, w), t.s(Sem::Warn))),
+            Input::Compose => Line::from(Span::styled(
+                fit("writing a status update", w),
+                t.s(Sem::Info),
+            )),
             Input::Normal => match &self.message {
                 Some((m, true)) => Line::from(Span::styled(fit(m, w), t.s(Sem::Error))),
                 Some((m, false)) => Line::from(Span::styled(fit(m, w), t.s(Sem::Info))),
@@ -991,7 +1076,14 @@ impl App {
             self.input,
             Input::Normal | Input::ConfirmQuit | Input::Confirm(_)
         );
-        let pairs: Vec<(&str, &str)> = if editing {
+        let pairs: Vec<(&str, &str)> = if self.input == Input::Compose {
+            vec![
+                ("Tab", "next field"),
+                ("Ctrl-S", "preview"),
+                ("y", "send (in preview)"),
+                ("Esc", "close, keep draft"),
+            ]
+        } else if editing {
             vec![
                 ("Enter", "submit"),
                 ("Esc", "cancel"),
@@ -1046,4 +1138,24 @@ fn last_item(inc: &Incident) -> (usize, usize) {
         .rposition(|c| !c.items.is_empty())
         .map(|l| (l, inc.checklists[l].items.len() - 1))
         .unwrap_or((0, 0))
+}
+
+/// `public update (investigating) to statuspage, slack` for the status line.
+fn update_summary(kind: &EventKind) -> String {
+    match kind {
+        EventKind::StatusUpdate {
+            audience,
+            state,
+            targets,
+            ..
+        } => {
+            let to = if targets.is_empty() {
+                String::new()
+            } else {
+                format!(" to {}", fit(&targets.join(", "), 60))
+            };
+            format!("{} update ({state}){to}", audience.as_str())
+        }
+        other => other.name().to_string(),
+    }
 }

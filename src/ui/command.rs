@@ -64,6 +64,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         writes: true,
     },
     CommandSpec {
+        name: "update",
+        args: "[STATE TEXT | internal TEXT]",
+        help: "status update: alone opens the composer; STATE TEXT sends a public one, internal TEXT an internal one",
+        writes: true,
+    },
+    CommandSpec {
         name: "export",
         args: "[markdown|json|csv]",
         help: "write a postmortem draft next to the incident log",
@@ -97,11 +103,13 @@ pub enum Command {
     Export(crate::export::Format),
     Help,
     Quit,
+    /// Open the status-update composer.
+    Compose,
 }
 
 impl Command {
     pub fn writes(&self) -> bool {
-        matches!(self, Command::Record(_))
+        matches!(self, Command::Record(_) | Command::Compose)
     }
 }
 
@@ -300,8 +308,47 @@ pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Com
                 .ok_or_else(|| format!("unknown format {:?}: markdown, json or csv", rest.trim()))?
         }),
         "help" => Command::Help,
+        "update" => parse_update(rest, incident)?,
         _ => Command::Quit,
     })
+}
+
+/// `:update` (the composer), `:update [public] STATE TEXT`, `:update internal TEXT`.
+fn parse_update(rest: &str, incident: &Incident) -> Result<Command, String> {
+    use crate::incident::Audience;
+    if rest.is_empty() {
+        return Ok(Command::Compose);
+    }
+    let (word, text) = rest.split_once(' ').unwrap_or((rest, ""));
+    let (audience, state, text) = match word.to_ascii_lowercase().as_str() {
+        "internal" => (Audience::Internal, incident.state, text.trim()),
+        "public" => {
+            let (st, t) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+            let st = IncidentState::parse(st)
+                .ok_or_else(|| format!("{}: after `public` comes the state", usage("update")))?;
+            (Audience::Public, st, t.trim())
+        }
+        w => match IncidentState::parse(w) {
+            Some(st) => (Audience::Public, st, text.trim()),
+            None => {
+                return Err(format!(
+                    "{}: {:?} is not a state (investigating, identified, monitoring, resolved) or `internal`",
+                    usage("update"),
+                    crate::text::line_max(word, 30)
+                ));
+            }
+        },
+    };
+    if text.is_empty() {
+        return Err(format!("{}: the update needs its text", usage("update")));
+    }
+    Ok(Command::Record(EventKind::StatusUpdate {
+        audience,
+        state,
+        components: Vec::new(),
+        body: text.to_string(),
+        targets: Vec::new(),
+    }))
 }
 
 fn common_prefix(v: &[String]) -> String {
@@ -350,6 +397,11 @@ pub fn complete(input: &str, incident: &Incident, themes: &[String]) -> (String,
             .map(|s| s.as_str().to_string())
             .collect(),
         "sev" => vec!["1".into(), "2".into(), "3".into(), "4".into()],
+        "update" if !rest.contains(' ') => IncidentState::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .chain(["internal".to_string()])
+            .collect(),
         "theme" => themes.to_vec(),
         "role" => {
             if rest.contains(' ') {
