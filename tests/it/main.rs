@@ -16,6 +16,7 @@ mod support;
 mod targets;
 
 mod cli;
+mod comms_ui;
 mod comms_ui_pane;
 mod config;
 mod declare;
