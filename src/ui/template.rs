@@ -240,6 +240,23 @@ mod tests {
     }
 
     #[test]
+    fn a_file_in_a_templates_folder_overrides_the_built_in_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = file_in(dir.path(), IncidentState::Identified);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, "Found it: {components}.\n").expect("write");
+        let t = Templates::load(&[dir.path().to_path_buf()]);
+        assert_eq!(
+            t.get(IncidentState::Identified),
+            "Found it: {components}.\n"
+        );
+        assert_eq!(
+            t.get(IncidentState::Resolved),
+            Templates::builtin().get(IncidentState::Resolved)
+        );
+    }
+
+    #[test]
     fn every_builtin_template_uses_known_placeholders_only() {
         for s in IncidentState::ALL {
             assert_eq!(check(builtin_source(s), s.as_str()), Vec::<String>::new());

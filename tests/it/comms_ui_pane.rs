@@ -557,6 +557,27 @@ fn the_composer_offers_only_our_own_pages_components() {
 }
 
 #[test]
+fn the_zoomed_pane_lists_every_update_with_its_body_and_deliveries() {
+    let mut r = Room::new(false);
+    for _ in 0..6 {
+        r.send(key(KeyCode::Tab));
+    }
+    assert_eq!(r.app.focus, warroom::ui::layout::PaneId::Comms);
+    r.send(ch('z'));
+    let s = r.screen();
+    for want in [
+        "All updates (2)",
+        "14:11:00 internal identified by bo",
+        "14:10:40 public identified by bo",
+        "  Checkout major outage",
+        "  Next update by 14:30 UTC.",
+        "→ statuspage ✓ · slack ✗ failed 500: internal_error",
+    ] {
+        assert!(s.contains(want), "misses {want:?}\n{s}");
+    }
+}
+
+#[test]
 fn help_lists_u_and_the_readme_key_table_has_it() {
     let mut r = Room::new(false);
     r.send(ch('?'));
