@@ -578,6 +578,7 @@ pub fn draw(buf: &mut Buffer, body: Rect, t: &Theme, c: &Composer, targets: &Tar
         }
     };
     let mut cursor_row: Option<(usize, u16)> = None;
+    let mut footer: Vec<Line<'static>> = Vec::new();
     match c.stage {
         Stage::Edit => {
             let mut a = vec![label("Audience", Field::Audience)];
@@ -689,7 +690,7 @@ pub fn draw(buf: &mut Buffer, body: Rect, t: &Theme, c: &Composer, targets: &Tar
                     lines.push(Line::from(""));
                 }
             }
-            lines.push(Line::from(Span::styled("─".repeat(iw), t.s(Sem::Border))));
+            footer.push(Line::from(Span::styled("─".repeat(iw), t.s(Sem::Border))));
             let q = format!(
                 "Send this {} update{}? y sends · e or Esc goes back to editing",
                 c.audience.as_str(),
@@ -700,20 +701,36 @@ pub fn draw(buf: &mut Buffer, body: Rect, t: &Theme, c: &Composer, targets: &Tar
                 }
             );
             for l in wrap(&q, iw.max(1), 3) {
-                lines.push(Line::from(Span::styled(l, t.s(Sem::Warn))));
+                footer.push(Line::from(Span::styled(l, t.s(Sem::Warn))));
             }
         }
     }
-    // Keep the cursor's line in view: scroll the body when it runs past the bottom.
+    // Keep the cursor's line in view: scroll the body when it runs past the bottom. The
+    // preview's question stays at the bottom however long the body is.
     let h = inner.height as usize;
-    let reserve = usize::from(c.note.is_some());
+    let reserve = usize::from(c.note.is_some()) + footer.len();
     let room = h.saturating_sub(reserve);
     let skip = match cursor_row {
         Some((r, _)) if r >= room => r + 1 - room,
         _ => 0,
     };
+    let hidden = lines.len().saturating_sub(skip + room);
     for (i, l) in lines.iter().skip(skip).take(room).enumerate() {
+        let more;
+        let l = if hidden > 0 && i + 1 == room && c.stage == Stage::Preview {
+            more = Line::from(Span::styled(
+                format!("… {} more lines", hidden + 1),
+                t.s(Sem::Dim),
+            ));
+            &more
+        } else {
+            l
+        };
         put_line(buf, inner, inner.x, inner.y + i as u16, l);
+    }
+    let top = inner.bottom().saturating_sub(reserve as u16);
+    for (i, l) in footer.iter().enumerate() {
+        put_line(buf, inner, inner.x, top + i as u16, l);
     }
     if let Some((r, col)) = cursor_row
         && c.field == Field::Body

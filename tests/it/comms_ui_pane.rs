@@ -461,6 +461,26 @@ fn esc_closes_the_composer_and_keeps_the_draft() {
 }
 
 #[test]
+fn a_long_body_keeps_the_send_question_in_view_and_sends_whole() {
+    let mut r = Room::new(false);
+    r.send(ch('u'));
+    let long: String = (1..=80).map(|i| format!("line {i}\n")).collect();
+    r.send(Input::Paste(long));
+    r.send(ctrl('s'));
+    let s = r.screen();
+    assert!(
+        s.contains("Send this public update to statuspage, cstate? y sends"),
+        "{s}"
+    );
+    assert!(s.contains("more lines"), "{s}");
+    let a = r.send(ch('y'));
+    let [Action::Record(EventKind::StatusUpdate { body, .. })] = a.as_slice() else {
+        panic!("one status update, got {a:?}");
+    };
+    assert!(body.ends_with("line 79\nline 80"), "{body}");
+}
+
+#[test]
 fn an_empty_body_does_not_reach_the_preview() {
     let mut r = Room::new(false);
     r.send(ch('u'));
