@@ -634,6 +634,13 @@ pub fn draw(buf: &mut Buffer, body: Rect, t: &Theme, c: &Composer, targets: &Tar
                         Span::styled(new, ns),
                     ]));
                 }
+                let below = c.picks.len().saturating_sub(start + PICK_ROWS);
+                if below > 0 {
+                    lines.push(Line::from(Span::styled(
+                        format!("{:<14}… {below} more (↓)", ""),
+                        t.s(Sem::Dim),
+                    )));
+                }
             }
             lines.push(Line::from(vec![
                 label("Goes to", Field::Body),
