@@ -951,7 +951,7 @@ impl App {
         if self.input == Input::Compose
             && let Some(c) = &self.composer
         {
-            super::composer::draw(buf, screen.body, &t, c, &self.opts.publish);
+            super::composer_view::draw(buf, screen.body, &t, c, &self.opts.publish);
         } else if let Some(s) = self.help {
             self.help = Some(help::draw(
                 buf,

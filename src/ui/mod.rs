@@ -2,6 +2,7 @@
 pub mod app;
 pub mod command;
 pub mod composer;
+pub mod composer_view;
 pub mod help;
 pub mod keys;
 pub mod layout;
