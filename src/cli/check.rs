@@ -93,6 +93,10 @@ pub fn check_config(config: &Config) -> Vec<String> {
     let mut dirs: Vec<std::path::PathBuf> = config.ui.themes_dir.iter().cloned().collect();
     dirs.push(config.dir.join("themes"));
     problems.extend(crate::ui::theme::check_all(&dirs));
+    // Status-update templates: an unknown placeholder names its file and line.
+    problems.extend(crate::ui::template::check_all(&[config
+        .dir
+        .join("templates")]));
     problems
 }
 

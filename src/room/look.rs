@@ -1,10 +1,14 @@
-//! How the room's views look: the configured theme and every theme `:theme` can switch to.
+//! How the room's views look and speak: the configured theme and every theme `:theme` can
+//! switch to, the status-update templates and the publishers each audience goes to.
 //! Loaded once when the room opens, so every view (the local terminal and each SSH
 //! session) starts from the same configured theme.
 
 use std::path::PathBuf;
 
 use crate::config::Config;
+use crate::incident::Audience;
+use crate::ui::composer::Targets;
+use crate::ui::template::Templates;
 use crate::ui::theme::{self, Theme};
 
 /// The room's theme and the themes a view may switch to.
@@ -14,6 +18,10 @@ pub struct Look {
     pub theme: Theme,
     /// The built-in themes and those from `[ui] themes_dir`.
     pub themes: Vec<Theme>,
+    /// Status-update templates (built in, overridden by the config folder's `templates/`).
+    pub templates: Templates,
+    /// The `[[publish]]` targets of each audience: where a status update goes.
+    pub publish: Targets,
 }
 
 impl Default for Look {
@@ -21,6 +29,8 @@ impl Default for Look {
         Look {
             theme: Theme::default(),
             themes: theme::builtin_themes(),
+            templates: Templates::default(),
+            publish: Targets::default(),
         }
     }
 }
@@ -40,6 +50,11 @@ impl Look {
         Look {
             theme,
             themes: theme::load_all(&dirs),
+            templates: Templates::load(&[config.dir.join("templates")]),
+            publish: Targets {
+                public: config.publish_targets(Audience::Public),
+                internal: config.publish_targets(Audience::Internal),
+            },
         }
     }
 }

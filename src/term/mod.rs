@@ -22,6 +22,8 @@ pub fn view_options(room: &RoomHandle, user: &str, depth: ColorDepth) -> AppOpti
     opts.depth = depth;
     opts.theme = room.look().theme.clone();
     opts.themes = room.look().themes.clone();
+    opts.templates = room.look().templates.clone();
+    opts.publish = room.look().publish.clone();
     opts
 }
 

@@ -69,6 +69,11 @@ pub struct AppOptions {
     pub depth: ColorDepth,
     /// How far back charts look.
     pub window: Duration,
+    /// Status-update body templates (built in; the front-end may load them from folders
+    /// with `Templates::load`).
+    pub templates: super::template::Templates,
+    /// Where status updates go, per audience (the configured publishers).
+    pub publish: super::composer::Targets,
 }
 
 impl AppOptions {
@@ -82,6 +87,8 @@ impl AppOptions {
             themes: super::theme::builtin_themes(),
             depth: ColorDepth::TrueColor,
             window: Duration::minutes(60),
+            templates: super::template::Templates::builtin(),
+            publish: super::composer::Targets::default(),
         }
     }
 }
@@ -96,6 +103,8 @@ pub enum Input {
     ConfirmQuit,
     /// A question (shown in the command line) before something is recorded: `y` records.
     Confirm(String),
+    /// The status-update composer popup is open (its draft is `App::composer`).
+    Compose,
 }
 
 const MAX_INPUT: usize = 2_000;
@@ -163,7 +172,7 @@ pub struct App {
     /// Selected checklist item: (list, item).
     pub sel: (usize, usize),
     check_scroll: usize,
-    scrolls: [usize; 6],
+    scrolls: [usize; 7],
     screen: Option<Screen>,
     /// Where each checklist item was drawn (for mouse clicks).
     check_rows: Vec<CheckRow>,
@@ -172,6 +181,8 @@ pub struct App {
     drawn: Option<Drawn>,
     /// The room cannot record (header's red line), from `RoomHealth::problem`.
     room_problem: Option<String>,
+    /// The status-update draft (kept when the composer is closed with Esc).
+    composer: Option<super::composer::Composer>,
 }
 
 impl App {
@@ -194,12 +205,13 @@ impl App {
             timeline: TimelineView::default(),
             sel: (0, 0),
             check_scroll: 0,
-            scrolls: [0; 6],
+            scrolls: [0; 7],
             screen: None,
             check_rows: Vec::new(),
             view_gen: 0,
             drawn: None,
             room_problem: None,
+            composer: None,
         }
     }
 
@@ -363,6 +375,12 @@ impl App {
                 self.mouse(m.kind, m.column, m.row, incident);
                 Vec::new()
             }
+            Event::Paste(s) if self.input == Input::Compose => {
+                if let Some(c) = &mut self.composer {
+                    c.paste(s);
+                }
+                Vec::new()
+            }
             Event::Paste(s) => {
                 let clean = text::line(s);
                 if let Input::Command(b) | Input::Note(b) | Input::Filter(b) = &mut self.input {
@@ -407,6 +425,7 @@ impl App {
                 return Vec::new();
             }
             Input::Command(_) | Input::Note(_) | Input::Filter(_) => return self.edit(k, inc, now),
+            Input::Compose => return self.compose_key(k, inc, now),
         }
         if self.report_visible(inc) && matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
             self.report_closed = true;
@@ -511,6 +530,7 @@ impl App {
                 self.completions.clear();
             }
             KeyAction::Help => self.help = Some(0),
+            KeyAction::Update => self.open_composer(inc, now),
             KeyAction::Quit => {
                 let open = inc.state != IncidentState::Resolved;
                 if open && self.opts.mode == Mode::Live && !self.opts.read_only {
@@ -571,6 +591,44 @@ impl App {
                 } else {
                     s.saturating_add(d as usize)
                 };
+            }
+        }
+    }
+
+    /// Opens the status-update composer (with the kept draft, if any).
+    fn open_composer(&mut self, inc: &Incident, now: DateTime<Utc>) {
+        if self.composer.is_none() {
+            let c = super::composer::Composer::new(inc, now, &self.opts.templates);
+            self.composer = Some(c);
+        }
+        self.input = Input::Compose;
+    }
+
+    /// A key while the composer is open: edit, preview, send or close (keeping the draft).
+    fn compose_key(&mut self, k: &KeyEvent, inc: &Incident, now: DateTime<Utc>) -> Vec<Action> {
+        use super::composer::Outcome;
+        let Some(c) = self.composer.as_mut() else {
+            self.input = Input::Normal;
+            return Vec::new();
+        };
+        match c.key(k, inc, now, &self.opts.templates) {
+            Outcome::Stay => Vec::new(),
+            Outcome::Close => {
+                self.input = Input::Normal;
+                self.info("update not sent; the draft is kept (u opens it)");
+                Vec::new()
+            }
+            Outcome::Send(kind) => {
+                if let Err(e) = self.can_write() {
+                    self.input = Input::Normal;
+                    self.err(e);
+                    return Vec::new();
+                }
+                let kind = super::composer::with_targets(kind, &self.opts.publish);
+                self.composer = None;
+                self.input = Input::Normal;
+                self.info(format!("{NOT_YET_RECORDED}{}", update_summary(&kind)));
+                vec![Action::Record(kind)]
             }
         }
     }
@@ -716,12 +774,13 @@ impl App {
                         self.err(e);
                         Vec::new()
                     }
-                    Ok(Command::Record(_)) if self.can_write().is_err() => {
+                    Ok(Command::Record(_) | Command::Compose) if self.can_write().is_err() => {
                         let e = self.can_write().err().unwrap_or_default();
                         self.err(e);
                         Vec::new()
                     }
                     Ok(Command::Record(kind)) => {
+                        let kind = super::composer::with_targets(kind, &self.opts.publish);
                         let msg = format!(
                             "{NOT_YET_RECORDED}{}",
                             command::described(&kind, &line, now)
@@ -761,6 +820,10 @@ impl App {
                     }
                     Ok(Command::View(ViewCommand::Quit)) => vec![Action::Quit],
                     Ok(Command::View(ViewCommand::Export(f))) => vec![Action::Export(f)],
+                    Ok(Command::Compose) => {
+                        self.open_composer(inc, now);
+                        Vec::new()
+                    }
                 }
             }
             _ => Vec::new(),
@@ -869,6 +932,11 @@ impl App {
         let window = crate::incident::format_duration(Duration::milliseconds(to - from));
         for (id, r) in screen.panes.clone() {
             let focused = self.focus == id;
+            if id == PaneId::Comms && r.height < 3 {
+                let line = panes::comms::strip(&cx, r.width as usize);
+                put_line(buf, r, r.x, r.y, &line);
+                continue;
+            }
             let extra = match id {
                 PaneId::Metrics => format!("last {window}"),
                 PaneId::Reports => String::new(),
@@ -881,6 +949,7 @@ impl App {
                     }
                 }
                 PaneId::Alerts => format!("{} firing", inc.firing().len()),
+                PaneId::Comms => panes::comms::title_extra(inc),
                 PaneId::Timeline => self.timeline.status(&inc.timeline),
                 PaneId::Checklists => {
                     let (d, n) = inc
@@ -911,6 +980,14 @@ impl App {
                     self.scrolls[id as usize] =
                         draw_lines(buf, inner, &lines, self.scrolls[id as usize]);
                 }
+                PaneId::Comms => {
+                    let mut lines = panes::comms::lines(&cx, w);
+                    if zoomed {
+                        lines.extend(panes::comms::history(&cx, w));
+                    }
+                    self.scrolls[id as usize] =
+                        draw_lines(buf, inner, &lines, self.scrolls[id as usize]);
+                }
                 PaneId::Timeline => {
                     panes::timeline::draw(buf, inner, &cx, &mut self.timeline, zoomed)
                 }
@@ -929,7 +1006,11 @@ impl App {
                 }
             }
         }
-        if let Some(s) = self.help {
+        if self.input == Input::Compose
+            && let Some(c) = &self.composer
+        {
+            super::composer_view::draw(buf, screen.body, &t, c, &self.opts.publish);
+        } else if let Some(s) = self.help {
             self.help = Some(help::draw(
                 buf,
                 screen.body,
@@ -1001,6 +1082,10 @@ impl App {
                 t.s(Sem::Warn),
             )),
             Input::Confirm(q) => Line::from(Span::styled(fit(q, w), t.s(Sem::Warn))),
+            Input::Compose => Line::from(Span::styled(
+                fit("writing a status update", w),
+                t.s(Sem::Info),
+            )),
             Input::Normal => match &self.message {
                 Some(Message { text, error: true }) => {
                     Line::from(Span::styled(fit(text, w), t.s(Sem::Error)))
@@ -1053,7 +1138,14 @@ impl App {
             self.input,
             Input::Normal | Input::ConfirmQuit | Input::Confirm(_)
         );
-        let pairs: Vec<(&str, &str)> = if editing {
+        let pairs: Vec<(&str, &str)> = if self.input == Input::Compose {
+            vec![
+                ("Tab", "next field"),
+                ("Ctrl-S", "preview"),
+                ("y", "send (in preview)"),
+                ("Esc", "close, keep draft"),
+            ]
+        } else if editing {
             vec![
                 ("Enter", "submit"),
                 ("Esc", "cancel"),
@@ -1129,4 +1221,24 @@ fn drill_header(inc: &Incident) -> Option<(crate::drill_report::DrillHeader, f64
         reference: facts.reference.clone(),
     };
     Some((header, facts.speed))
+}
+
+/// `public update (investigating) to statuspage, slack` for the status line.
+fn update_summary(kind: &EventKind) -> String {
+    match kind {
+        EventKind::StatusUpdate {
+            audience,
+            state,
+            targets,
+            ..
+        } => {
+            let to = if targets.is_empty() {
+                String::new()
+            } else {
+                format!(" to {}", fit(&targets.join(", "), 60))
+            };
+            format!("{} update ({state}){to}", audience.as_str())
+        }
+        other => other.name().to_string(),
+    }
 }

@@ -14,6 +14,9 @@ pub enum Handler {
     Record(fn(&CommandSpec, &str, &Incident, DateTime<Utc>) -> Result<EventKind, String>),
     /// Changes only this view, or leaves it.
     View(fn(&CommandSpec, &str) -> Result<ViewCommand, String>),
+    /// Writes, either at once (`Command::Record`) or through a popup the person completes
+    /// first (`Command::Compose`); refused in read-only views like `Record`.
+    Write(fn(&CommandSpec, &str, &Incident) -> Result<Command, String>),
 }
 
 /// One command: its names, help, and the handler that carries it out. A command exists
@@ -30,7 +33,7 @@ pub struct CommandSpec {
 impl CommandSpec {
     /// Changes the incident (refused in read-only views).
     pub fn writes(&self) -> bool {
-        matches!(self.handler, Handler::Record(_))
+        matches!(self.handler, Handler::Record(_) | Handler::Write(_))
     }
 
     /// "usage: :sev 1-4".
@@ -146,6 +149,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         }),
     },
     CommandSpec {
+        name: "update",
+        aliases: &[],
+        args: "[STATE TEXT | internal TEXT]",
+        help: "status update: alone opens the composer; STATE TEXT sends a public one, internal TEXT an internal one",
+        handler: Handler::Write(parse_update),
+    },
+    CommandSpec {
         name: "export",
         aliases: &[],
         args: "[markdown|json|csv]",
@@ -204,6 +214,8 @@ pub enum Command {
     Record(EventKind),
     /// Change this view or leave it.
     View(ViewCommand),
+    /// Open the status-update composer (a [`Handler::Write`] command: refused read-only).
+    Compose,
 }
 
 /// What a [`Handler::View`] command asks of the view.
@@ -335,7 +347,46 @@ pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Com
     match spec.handler {
         Handler::Record(run) => run(spec, rest, incident, now).map(Command::Record),
         Handler::View(run) => run(spec, rest).map(Command::View),
+        Handler::Write(run) => run(spec, rest, incident),
     }
+}
+
+/// `:update` (the composer), `:update [public] STATE TEXT`, `:update internal TEXT`.
+fn parse_update(c: &CommandSpec, rest: &str, incident: &Incident) -> Result<Command, String> {
+    use crate::incident::Audience;
+    if rest.is_empty() {
+        return Ok(Command::Compose);
+    }
+    let (word, text) = rest.split_once(' ').unwrap_or((rest, ""));
+    let (audience, state, text) = match word.to_ascii_lowercase().as_str() {
+        "internal" => (Audience::Internal, incident.state, text.trim()),
+        "public" => {
+            let (st, t) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
+            let st = IncidentState::parse(st)
+                .ok_or_else(|| format!("{}: after `public` comes the state", c.usage()))?;
+            (Audience::Public, st, t.trim())
+        }
+        w => match IncidentState::parse(w) {
+            Some(st) => (Audience::Public, st, text.trim()),
+            None => {
+                return Err(format!(
+                    "{}: {:?} is not a state (investigating, identified, monitoring, resolved) or `internal`",
+                    c.usage(),
+                    crate::text::line_max(word, 30)
+                ));
+            }
+        },
+    };
+    if text.is_empty() {
+        return Err(format!("{}: the update needs its text", c.usage()));
+    }
+    Ok(Command::Record(EventKind::StatusUpdate {
+        audience,
+        state,
+        components: Vec::new(),
+        body: text.to_string(),
+        targets: Vec::new(),
+    }))
 }
 
 fn common_prefix(v: &[String]) -> String {
@@ -385,6 +436,11 @@ pub fn complete(input: &str, incident: &Incident, themes: &[String]) -> (String,
             .map(|s| s.as_str().to_string())
             .collect(),
         "sev" => vec!["1".into(), "2".into(), "3".into(), "4".into()],
+        "update" if !rest.contains(' ') => IncidentState::ALL
+            .iter()
+            .map(|s| s.as_str().to_string())
+            .chain(["internal".to_string()])
+            .collect(),
         "theme" => themes.to_vec(),
         "role" => {
             if rest.contains(' ') {

@@ -18,6 +18,7 @@ pub enum KeyAction {
     Zoom,
     Tick,
     Note,
+    Update,
     Filter,
     Command,
     Help,
@@ -167,6 +168,14 @@ pub const BINDINGS: &[Binding] = &[
         label: "n",
         help: "write a note into the timeline",
         hint: Some("note"),
+        writes: true,
+    },
+    Binding {
+        keys: &[k('u')],
+        action: KeyAction::Update,
+        label: "u",
+        help: "write a status update (public or internal): composer with preview",
+        hint: Some("update"),
         writes: true,
     },
     Binding {

@@ -18,16 +18,18 @@ pub enum PaneId {
     Reports,
     Pages,
     Alerts,
+    Comms,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 6] = [
+    pub const ALL: [PaneId; 7] = [
         PaneId::Timeline,
         PaneId::Checklists,
         PaneId::Metrics,
         PaneId::Reports,
         PaneId::Pages,
         PaneId::Alerts,
+        PaneId::Comms,
     ];
     pub fn title(self) -> &'static str {
         match self {
@@ -37,6 +39,7 @@ impl PaneId {
             PaneId::Reports => "Outage reports",
             PaneId::Pages => "Status pages",
             PaneId::Alerts => "Alerts",
+            PaneId::Comms => "Comms",
         }
     }
 }
@@ -107,25 +110,38 @@ pub fn layout(area: Rect, inc: &Incident, zoom: Option<PaneId>) -> Option<Screen
     let check_h = (items as u16 + 2).clamp(5, (body.height / 2).max(5));
     let nrep = inc.reports.len().max(1) as u16;
     let w = area.width;
+    // Comms: a pane where there is height for it, else one line (drawn without a border).
+    let comms_h = if body.height >= 24 {
+        crate::ui::panes::comms::LINES + 2
+    } else {
+        1
+    };
     if w >= 160 {
         // Three columns: signals | timeline | pages, alerts, checklists.
         let c = cols(body, &[Percentage(36), Percentage(38), Percentage(26)]);
         let reports_h = (nrep * 5 + 2).min(c[0].height / 3);
         let l = rows(c[0], &[Min(4), Length(reports_h)]);
-        let r = rows(c[2], &[Min(4), Length(alerts_h), Length(check_h)]);
+        let r = rows(
+            c[2],
+            &[Length(comms_h), Min(4), Length(alerts_h), Length(check_h)],
+        );
         s.panes = vec![
             (PaneId::Metrics, l[0]),
             (PaneId::Reports, l[1]),
             (PaneId::Timeline, c[1]),
-            (PaneId::Pages, r[0]),
-            (PaneId::Alerts, r[1]),
-            (PaneId::Checklists, r[2]),
+            (PaneId::Comms, r[0]),
+            (PaneId::Pages, r[1]),
+            (PaneId::Alerts, r[2]),
+            (PaneId::Checklists, r[3]),
         ];
     } else if w >= 100 {
         // Two columns: signals on the left, the room on the right.
         let c = cols(body, &[Percentage(46), Percentage(54)]);
         let reports_h = (nrep * 3 + 2).min(c[0].height / 4).max(3);
-        let l = rows(c[0], &[Percentage(50), Length(reports_h), Min(3)]);
+        let l = rows(
+            c[0],
+            &[Percentage(40), Length(comms_h), Length(reports_h), Min(3)],
+        );
         // The timeline is what people read most: it gets at least a third of the column.
         let check_h = check_h.min((body.height * 2 / 5).max(5));
         let alerts_h = alerts_h.min((body.height / 5).max(3));
@@ -135,14 +151,17 @@ pub fn layout(area: Rect, inc: &Incident, zoom: Option<PaneId>) -> Option<Screen
         );
         s.panes = vec![
             (PaneId::Metrics, l[0]),
-            (PaneId::Reports, l[1]),
-            (PaneId::Pages, l[2]),
+            (PaneId::Comms, l[1]),
+            (PaneId::Reports, l[2]),
+            (PaneId::Pages, l[3]),
             (PaneId::Alerts, r[0]),
             (PaneId::Timeline, r[1]),
             (PaneId::Checklists, r[2]),
         ];
     } else {
-        // Narrow: signals across the top, timeline and checklists below.
+        // Narrow: comms in one line, signals across the top, timeline and checklists below.
+        let c = rows(body, &[Length(1), Min(1)]);
+        let body = c[1];
         let top_h = (body.height * 2 / 5).max(4);
         let v = rows(body, &[Length(top_h), Min(4)]);
         let t = cols(v[0], &[Percentage(50), Percentage(50)]);
@@ -156,6 +175,7 @@ pub fn layout(area: Rect, inc: &Incident, zoom: Option<PaneId>) -> Option<Screen
             (PaneId::Timeline, b[0]),
             (PaneId::Checklists, br[0]),
             (PaneId::Pages, br[1]),
+            (PaneId::Comms, c[0]),
         ];
     }
     Some(s)

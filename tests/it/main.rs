@@ -18,6 +18,8 @@ mod targets;
 
 mod cli;
 mod comms_fold;
+mod comms_ui;
+mod comms_ui_pane;
 mod config;
 mod declare;
 mod desk;

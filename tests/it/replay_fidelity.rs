@@ -114,7 +114,11 @@ async fn live_ssh_and_replay_views_of_a_drill_draw_the_same_screen() {
         .find(|t| t.name == "solarized")
         .cloned()
         .unwrap_or_else(|| panic!("a built-in solarized theme"));
-    let room = RoomHandle::start_in_memory(Incident::new()).with_look(Look { theme, themes });
+    let room = RoomHandle::start_in_memory(Incident::new()).with_look(Look {
+        theme,
+        themes,
+        ..Look::default()
+    });
     let at = |m: i64| t0() + Duration::minutes(m);
     let ana = Actor::person("ana");
     let story: Vec<(DateTime<Utc>, Actor, EventKind)> = vec![

@@ -17,7 +17,11 @@ fn light() -> Look {
         .find(|t| t.name == "light")
         .cloned()
         .expect("a built-in light theme");
-    Look { theme, themes }
+    Look {
+        theme,
+        themes,
+        ..Look::default()
+    }
 }
 
 fn drill_started() -> EventKind {

@@ -3,6 +3,7 @@
 pub mod alerts;
 pub mod chart;
 pub mod checklists;
+pub mod comms;
 pub mod header;
 pub mod metrics;
 pub mod pages;
