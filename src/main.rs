@@ -20,5 +20,6 @@ fn main() -> ExitCode {
         Some(Command::Serve(s)) => cli::serve::run(&args.open, s),
         Some(Command::Drill(d)) => cli::drill::run(&args.open, d),
         Some(Command::Incidents(a)) => cli::incidents::run(a),
+        Some(Command::Report(a)) => cli::report::run(a),
     }
 }

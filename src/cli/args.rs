@@ -61,6 +61,8 @@ pub enum Command {
     Drill(DrillArgs),
     /// List the incident logs of a directory, open ones first
     Incidents(super::incidents::IncidentsArgs),
+    /// Numbers across incidents: counts, MTTD/MTTA/MTTM/MTTR per severity, drills apart
+    Report(super::report::ReportArgs),
 }
 
 #[derive(Args, Debug, Clone)]

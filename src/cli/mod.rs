@@ -7,6 +7,7 @@ pub mod incidents;
 pub mod log_verify;
 pub mod open;
 pub mod replay;
+pub mod report;
 pub mod serve;
 
 use std::process::ExitCode;
