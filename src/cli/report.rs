@@ -7,8 +7,11 @@ use clap::{Args, ValueEnum};
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
+    /// Tables and a chart, ready to paste
     Markdown,
+    /// The same numbers as JSON (durations in seconds)
     Json,
+    /// One row per group, severity and metric
     Csv,
 }
 
@@ -20,6 +23,7 @@ pub struct ReportArgs {
     /// Only incidents started within this long before now (e.g. 90d, 12w)
     #[arg(long)]
     pub since: Option<String>,
+    /// Output format
     #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
     pub format: ReportFormat,
 }
