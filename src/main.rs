@@ -23,5 +23,6 @@ fn main() -> ExitCode {
         Some(Command::Init(i)) => cli::init::run(i),
         Some(Command::Paths) => cli::paths::run(&args.open),
         Some(Command::Incidents(a)) => cli::incidents::run(a),
+        Some(Command::Report(a)) => cli::report::run(a),
     }
 }

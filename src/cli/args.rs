@@ -64,6 +64,8 @@ pub enum Command {
     Drill(DrillArgs),
     /// List the incident logs of a directory, open ones first
     Incidents(super::incidents::IncidentsArgs),
+    /// Numbers across incidents: counts, MTTD/MTTA/MTTM/MTTR per severity, drills apart
+    Report(super::report::ReportArgs),
     /// Print the shell completion script (bash, zsh, fish, elvish, powershell)
     Completions(CompletionsArgs),
     /// Print the man page (roff): `warroom man | man -l -`

@@ -11,6 +11,7 @@ pub mod man;
 pub mod open;
 pub mod paths;
 pub mod replay;
+pub mod report;
 pub mod serve;
 pub mod version;
 

@@ -29,9 +29,32 @@ pub fn list(dir: &Path) -> Result<Listing, String> {
         .filter(|p| is_log(p))
         .collect();
     paths.sort();
+    // One thread per core, each summarising a share of the logs.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let share = paths.len().div_ceil(workers).max(1);
+    let results: Vec<(PathBuf, Result<Summary, String>)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = paths
+            .chunks(share)
+            .map(|chunk| {
+                sc.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|p| (p.clone(), summarize(p)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec![(PathBuf::new(), Err("internal error".into()))])
+            })
+            .collect()
+    });
     let mut out = Listing::default();
-    for p in paths {
-        match summarize(&p) {
+    for (p, r) in results {
+        match r {
             Ok(s) => out.incidents.push(s),
             Err(e) => out.unreadable.push((p, e)),
         }

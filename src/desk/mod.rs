@@ -1,4 +1,5 @@
 //! The incident desk: what spans incidents (the list of logs in a directory, numbers
 //! across them).
 pub mod list;
+pub mod report;
 pub mod summary;

@@ -8,9 +8,10 @@
 //! first and the last event are parsed for the start and the age. A line without the tag
 //! (hand-edited) is parsed in full; a line that does not parse counts as damaged.
 
+use std::path::{Path, PathBuf};
+
 use std::fs::File;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
@@ -60,10 +61,10 @@ impl Summary {
 }
 
 /// The kind tag of a line as the room writes it, if it has one.
-fn kind_of(line: &[u8]) -> Option<&[u8]> {
-    let at = line.windows(TAG.len()).position(|w| w == TAG)? + TAG.len();
+fn kind_of<'a>(finder: &memchr::memmem::Finder, line: &'a [u8]) -> Option<&'a [u8]> {
+    let at = finder.find(line)? + TAG.len();
     let rest = &line[at..];
-    let end = rest.iter().position(|&b| b == b'"')?;
+    let end = memchr::memchr(b'"', rest)?;
     Some(&rest[..end])
 }
 
@@ -76,27 +77,23 @@ pub fn summarize(path: &Path) -> Result<Summary, String> {
     let file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
     let mut r = BufReader::with_capacity(256 * 1024, file);
     let mut line = Vec::with_capacity(1024);
-    let n = r
-        .read_until(b'\n', &mut line)
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if n == 0 {
+    let read = |r: &mut BufReader<File>, line: &mut Vec<u8>| {
+        line.clear();
+        r.read_until(b'\n', line)
+            .map_err(|e| format!("cannot read: {e}"))
+    };
+    if read(&mut r, &mut line)? == 0 {
         return Err("empty file, not a warroom log".into());
     }
     let header: LogHeader = serde_json::from_slice(trim(&line))
         .map_err(|_| "the first line is not a warroom log header".to_string())?;
+    let finder = memchr::memmem::Finder::new(TAG);
     let mut inc = Incident::new();
     let mut first_at = None;
     let mut last_line: Vec<u8> = Vec::new();
     let (mut events, mut damaged) = (0u64, 0u64);
     let mut resolved_at = None;
-    loop {
-        line.clear();
-        let n = r
-            .read_until(b'\n', &mut line)
-            .map_err(|e| format!("cannot read: {e}"))?;
-        if n == 0 {
-            break;
-        }
+    while read(&mut r, &mut line)? > 0 {
         if line.last() != Some(&b'\n') {
             // A torn last line: the write was cut off.
             damaged += 1;
@@ -107,7 +104,7 @@ pub fn summarize(path: &Path) -> Result<Summary, String> {
             damaged += 1;
             continue;
         }
-        let event = match kind_of(body) {
+        let event = match kind_of(&finder, body) {
             Some(k) if !WANTED.contains(&k) && first_at.is_some() => {
                 // Not parsed; a cheap sanity check that the line is whole.
                 if body.last() == Some(&b'}') {

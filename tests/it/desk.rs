@@ -76,3 +76,82 @@ fn warroom_incidents_lists_a_directory_and_refuses_a_missing_one() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }
+
+#[test]
+fn the_report_counts_by_severity_with_key_time_quantiles_and_keeps_drills_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_dir(dir.path());
+    let now = t0() + Duration::days(10);
+    let r = warroom::desk::report::build(dir.path(), None, now).expect("report");
+    assert_eq!((r.real.count, r.real.open), (4, 2));
+    assert_eq!(r.drills.count, 1);
+    let sev3 = &r.real.by_severity[&warroom::incident::Severity::Sev3];
+    // Search: impact back-dated to 10:00, alert 10:02, declared 10:10, monitoring 10:40,
+    // resolved 11:30.
+    let mins = |m: i64| Duration::minutes(m);
+    assert_eq!(sev3.metrics[0], Some((1, mins(2), mins(2))));
+    assert_eq!(sev3.metrics[1], Some((1, mins(8), mins(8))));
+    assert_eq!(sev3.metrics[2], Some((1, mins(40), mins(40))));
+    assert_eq!(sev3.metrics[3], Some((1, mins(90), mins(90))));
+    insta::assert_snapshot!("report_markdown", warroom::desk::report::markdown(&r));
+    insta::assert_snapshot!("report_json", warroom::desk::report::json(&r));
+    insta::assert_snapshot!("report_csv", warroom::desk::report::csv(&r));
+
+    // --since: the checkout (day 1) and search (day 0) incidents started before.
+    let since = t0() + Duration::days(2);
+    let r = warroom::desk::report::build(dir.path(), Some(since), now).expect("report");
+    assert_eq!(
+        (r.real.count, r.drills.count),
+        (2, 1),
+        "dns, login and the drill"
+    );
+}
+
+#[test]
+fn quantiles_are_nearest_rank() {
+    let mut v: Vec<Duration> = (1..=10).map(Duration::minutes).collect();
+    assert_eq!(
+        warroom::desk::report::quantiles(&mut v),
+        Some((Duration::minutes(5), Duration::minutes(9)))
+    );
+    let mut one = vec![Duration::seconds(7)];
+    assert_eq!(
+        warroom::desk::report::quantiles(&mut one),
+        Some((Duration::seconds(7), Duration::seconds(7)))
+    );
+    assert_eq!(warroom::desk::report::quantiles(&mut []), None);
+}
+
+#[test]
+fn warroom_report_writes_each_format_and_refuses_a_bad_since() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_dir(dir.path());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .arg("report")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    let md = run(&[]);
+    assert!(md.status.success());
+    let md = String::from_utf8_lossy(&md.stdout).to_string();
+    assert!(
+        md.contains("## Incidents: 4 (2 open)") && md.contains("## Drills: 1 (0 open)"),
+        "{md}"
+    );
+    let js = run(&["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&js.stdout).expect("json");
+    assert_eq!(v["incidents"]["count"], 4);
+    let csv = run(&["--format", "csv"]);
+    assert!(
+        String::from_utf8_lossy(&csv.stdout).starts_with("group,severity,metric,n,median_s,p90_s")
+    );
+    // Everything these logs hold started long before the last day.
+    let recent = run(&["--since", "1d"]);
+    assert!(String::from_utf8_lossy(&recent.stdout).contains("## Incidents: 0 (0 open)"));
+    let bad = run(&["--since", "lately"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a duration"));
+}
