@@ -10,10 +10,7 @@ fn main() {
     let w: u16 = a.first().and_then(|s| s.parse().ok()).unwrap_or(120);
     let h: u16 = a.get(1).and_then(|s| s.parse().ok()).unwrap_or(40);
     let mut opts = AppOptions::new("ana");
-    if let Some(t) = a
-        .get(2)
-        .and_then(|n| warroom::ui::theme::Theme::load(n, &[]).ok())
-    {
+    if let Some(t) = a.get(2).and_then(|n| warroom::ui::theme::Theme::builtin(n)) {
         opts.theme = t;
     }
     let mut app = App::new(opts);

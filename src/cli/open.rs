@@ -12,7 +12,6 @@ use crate::incident::{Actor, Draft, EventKind};
 use crate::room::{self, RoomOptions};
 use crate::term::local;
 use crate::ui::app::{App, AppOptions};
-use crate::ui::theme::{self, ColorDepth, Theme};
 
 /// Opens the room for `config` and starts everything that feeds it: the drills of drill
 /// sources and the live sources, seeded with what the log already holds so a continued
@@ -39,7 +38,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
     if !super::speed_ok("", args.speed) {
         return ExitCode::from(2);
     }
-    let config = match Config::load(args.config.as_deref()) {
+    let config = match crate::assets::load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             say(format_args!("{e}"));
@@ -176,14 +175,14 @@ fn say(line: std::fmt::Arguments<'_>) {
 fn app_for(config: &Config, user: &str, info: &crate::room::RoomInfo) -> App {
     let dirs: Vec<PathBuf> = config.ui.themes_dir.iter().cloned().collect();
     let mut opts = AppOptions::new(user);
-    opts.depth = ColorDepth::from_env();
-    match Theme::load(&config.ui.theme, &dirs) {
+    opts.depth = crate::assets::themes::color_depth_from_env();
+    match crate::assets::themes::load(&config.ui.theme, &dirs) {
         Ok(t) => opts.theme = t,
         Err(e) => {
             tracing::warn!(theme = %config.ui.theme, error = %e, "theme not loaded; default used")
         }
     }
-    opts.themes = theme::load_all(&dirs);
+    opts.themes = crate::assets::themes::load_all(&dirs);
     opts.drill = info
         .drills
         .first()

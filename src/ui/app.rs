@@ -5,8 +5,8 @@
 //!
 //! A front-end (local terminal, SSH session) uses it like this:
 //! - build [`AppOptions::new`], then set `depth` from that terminal's `COLORTERM`/`TERM`/
-//!   `NO_COLOR` ([`ColorDepth::detect`]), `theme` from config ([`Theme::load`]) and `themes`
-//!   ([`super::theme::load_all`]) so `:theme` can switch to themes from folders;
+//!   `NO_COLOR` ([`ColorDepth::detect`]), `theme` from config (`assets::themes::load`) and `themes`
+//!   (`assets::themes::load_all`) so `:theme` can switch to themes from folders;
 //! - feed every crossterm event to [`App::handle_input`] and carry out the actions;
 //! - draw only when [`App::needs_redraw`] says so (state, view, clock second or size
 //!   changed), at most ~30 times a second.
@@ -59,7 +59,7 @@ pub struct AppOptions {
     /// The theme to start with (full colour; mapped to `depth`).
     pub theme: Theme,
     /// Themes `:theme` can switch to (default: the built-in ones; the front-end may add
-    /// those from theme folders with `theme::load_all`).
+    /// those from theme folders with `assets::themes::load_all`).
     pub themes: Vec<Theme>,
     /// Colour depth of this view's terminal.
     pub depth: ColorDepth,
