@@ -3,7 +3,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use warroom::ui::app::{App, AppOptions};
-use warroom::ui::sample;
+use warroom_testdata::sample;
 
 fn main() {
     let a: Vec<String> = std::env::args().skip(1).collect();

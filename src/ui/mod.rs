@@ -6,5 +6,4 @@ pub mod keys;
 pub mod layout;
 pub mod paint;
 pub mod panes;
-pub mod sample;
 pub mod theme;

@@ -8,7 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 use warroom::ui::app::{App, AppOptions};
-use warroom::ui::sample;
+use warroom_testdata::sample;
 use warroom::ui::theme::{ColorDepth, Theme};
 
 fn draw(opts: AppOptions, w: u16, h: u16) -> Buffer {

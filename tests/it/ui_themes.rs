@@ -7,7 +7,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 use warroom::assets::themes;
 use warroom::ui::app::{App, AppOptions};
-use warroom::ui::sample;
+use warroom_testdata::sample;
 use warroom::ui::theme::Sem;
 
 const CUSTOM: &str = r##"
