@@ -6,6 +6,24 @@ use std::path::{Path, PathBuf};
 
 use crate::ui::theme::{BUILTIN, ColorDepth, Theme, builtin_source};
 
+/// Why a theme could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ThemeError {
+    /// A name that is not a plain file stem (it could walk out of the theme folders).
+    #[error("invalid theme name {0:?}")]
+    BadName(String),
+    #[error("unknown theme {name:?}; themes: {available}")]
+    Unknown { name: String, available: String },
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    /// The file is not a valid theme; the message names the file and the key.
+    #[error("{0}")]
+    Invalid(String),
+}
+
 /// `$XDG_CONFIG_HOME/warroom/themes` (or `~/.config/warroom/themes`).
 fn xdg_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
@@ -65,7 +83,7 @@ pub fn check_all(extra_dirs: &[PathBuf]) -> Vec<String> {
     }
     for p in toml_files(&search_dirs(extra_dirs)) {
         if let Err(e) = load_file(&p) {
-            errs.push(e);
+            errs.push(e.to_string());
         }
     }
     errs
@@ -82,13 +100,13 @@ pub fn load_all(extra_dirs: &[PathBuf]) -> Vec<Theme> {
 
 /// Loads a theme by name: a file `NAME.toml` in `extra_dirs` or the XDG theme folder
 /// (which wins over a built-in of the same name), else a built-in.
-pub fn load(name: &str, extra_dirs: &[PathBuf]) -> Result<Theme, String> {
+pub fn load(name: &str, extra_dirs: &[PathBuf]) -> Result<Theme, ThemeError> {
     let safe = !name.is_empty()
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !safe {
-        return Err(format!("invalid theme name {name:?}"));
+        return Err(ThemeError::BadName(name.to_string()));
     }
     for d in search_dirs(extra_dirs) {
         let p = d.join(format!("{name}.toml"));
@@ -97,22 +115,27 @@ pub fn load(name: &str, extra_dirs: &[PathBuf]) -> Result<Theme, String> {
         }
     }
     match builtin_source(name) {
-        Some(src) => Theme::parse(name, src, &format!("themes/{name}.toml")),
-        None => Err(format!(
-            "unknown theme {name:?}; themes: {}",
-            available(extra_dirs).join(", ")
-        )),
+        Some(src) => {
+            Theme::parse(name, src, &format!("themes/{name}.toml")).map_err(ThemeError::Invalid)
+        }
+        None => Err(ThemeError::Unknown {
+            name: name.to_string(),
+            available: available(extra_dirs).join(", "),
+        }),
     }
 }
 
-fn load_file(p: &Path) -> Result<Theme, String> {
-    let src = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+fn load_file(p: &Path) -> Result<Theme, ThemeError> {
+    let src = std::fs::read_to_string(p).map_err(|source| ThemeError::Read {
+        path: p.display().to_string(),
+        source,
+    })?;
     let name = p
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("theme")
         .to_string();
-    Theme::parse(&name, &src, &p.display().to_string())
+    Theme::parse(&name, &src, &p.display().to_string()).map_err(ThemeError::Invalid)
 }
 
 /// This process's terminal colour depth, from `COLORTERM`, `TERM` and `NO_COLOR`.

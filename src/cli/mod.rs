@@ -8,14 +8,6 @@ pub mod open;
 pub mod replay;
 pub mod serve;
 
-use std::process::ExitCode;
-
-/// For subcommands whose issue has not landed yet.
-pub fn not_built(what: &str, issue: u32) -> ExitCode {
-    eprintln!("warroom {what}: not built yet (issue {issue}); it arrives with that issue.");
-    ExitCode::from(2)
-}
-
 /// `--speed` must be a speed a drill can play at (0.01 to 10000); says so otherwise.
 pub fn speed_ok(what: &str, speed: Option<f64>) -> bool {
     match speed {

@@ -310,11 +310,6 @@ impl Replay {
             None => false,
         }
     }
-
-    /// Times of the timeline lines (for marks on a time bar).
-    pub fn entry_times(&self) -> impl Iterator<Item = DateTime<Utc>> + '_ {
-        self.marks.iter().map(|&m| self.eff[m])
-    }
 }
 
 /// Builds a replay one event at a time (fold, timeline marks and snapshots as it goes), so

@@ -18,6 +18,7 @@ mod targets;
 mod cli;
 mod config;
 mod declare;
+mod deps;
 mod drill;
 mod drills_play;
 mod drills_pty;

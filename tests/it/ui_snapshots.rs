@@ -8,8 +8,8 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 use warroom::ui::app::{App, AppOptions};
-use warroom_testdata::sample;
 use warroom::ui::theme::{ColorDepth, Theme};
+use warroom_testdata::sample;
 
 fn draw(opts: AppOptions, w: u16, h: u16) -> Buffer {
     let mut app = App::new(opts);

@@ -7,8 +7,8 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
 use warroom::assets::themes;
 use warroom::ui::app::{App, AppOptions};
-use warroom_testdata::sample;
 use warroom::ui::theme::Sem;
+use warroom_testdata::sample;
 
 const CUSTOM: &str = r##"
 name = "night-shift"
@@ -105,7 +105,10 @@ fn broken_themes_are_reported_with_file_and_key() {
     assert!(find("bad-palette.toml").contains("palette.x"));
     // Load by name gives the same error; an unknown name lists the themes.
     assert!(themes::load("typo", &dirs).is_err());
-    let e = themes::load("nope", &dirs).err().unwrap_or_default();
+    let e = themes::load("nope", &dirs)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(
         e.contains("unknown theme") && e.contains("default") && e.contains("typo"),
         "{e}"
