@@ -3,10 +3,10 @@
 //! Every error names the file, line and column, says what was expected and, where it can,
 //! how to fix it (did-you-mean for misspelt keys and kinds). `warroom check` prints them all.
 //!
-//! One file per section: [`incident`], [`ui`], [`checklists`], [`ssh`], and
-//! [`source`] with one file per source kind. Each holds the section's raw struct (the keys
+//! One file per section: `incident.rs`, `ui.rs`, `checklists.rs`, `ssh.rs`, and
+//! `source/` with one file per source kind. Each holds the section's raw struct (the keys
 //! it accepts, written once, with spans), its validated struct and its checks. A new
-//! section is a new file and one field in [`RawConfig`]; a new source kind is a new file
+//! section is a new file and one field in `RawConfig`; a new source kind is a new file
 //! under `source/` and one variant in its `RawKind` and `SourceKind`.
 
 mod checklists;
