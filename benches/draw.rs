@@ -9,7 +9,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use warroom::incident::{Actor, Direction, Event, EventKind, Incident};
 use warroom::ui::app::{App, AppOptions};
-use warroom::ui::sample;
+use warroom_testdata::sample;
 
 fn big_incident() -> (Incident, chrono::DateTime<chrono::Utc>) {
     let mut ev = sample::events();

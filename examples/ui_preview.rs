@@ -3,17 +3,14 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use warroom::ui::app::{App, AppOptions};
-use warroom::ui::sample;
+use warroom_testdata::sample;
 
 fn main() {
     let a: Vec<String> = std::env::args().skip(1).collect();
     let w: u16 = a.first().and_then(|s| s.parse().ok()).unwrap_or(120);
     let h: u16 = a.get(1).and_then(|s| s.parse().ok()).unwrap_or(40);
     let mut opts = AppOptions::new("ana");
-    if let Some(t) = a
-        .get(2)
-        .and_then(|n| warroom::ui::theme::Theme::load(n, &[]).ok())
-    {
+    if let Some(t) = a.get(2).and_then(|n| warroom::ui::theme::Theme::builtin(n)) {
         opts.theme = t;
     }
     let mut app = App::new(opts);

@@ -20,7 +20,8 @@ use warroom::incident::{Actor, Direction, Event, EventKind, Incident};
 use warroom::sources::{alertmanager, drill, feed, health, prometheus, reports, statuspage};
 use warroom::term::ssh::InputParser;
 use warroom::ui::app::{Action, App, AppOptions};
-use warroom::ui::{command, sample, theme::ColorDepth, theme::Theme};
+use warroom::ui::{command, theme::ColorDepth, theme::Theme};
+use warroom_testdata::sample;
 
 /// One fuzz target.
 pub struct Target {

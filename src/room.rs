@@ -269,14 +269,15 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
     let mut drills = Vec::new();
     for s in &config.sources {
         if let SourceKind::Drill(d) = &s.kind {
-            let loaded = drill::load(&d.path, &config.dir).map_err(|message| RoomError::Drill {
+            let loaded = drill::load(&d.path, &config.dir).map_err(|e| RoomError::Drill {
                 source_name: s.name.clone(),
-                message,
+                message: e.to_string(),
             })?;
             let speed = opts
                 .speed
                 .filter(|v| *v > 0.0 && v.is_finite())
-                .unwrap_or(d.speed);
+                .or(d.speed)
+                .unwrap_or(loaded.header.speed);
             drills.push(DrillPlan {
                 source: s.name.clone(),
                 drill: loaded,

@@ -1,4 +1,6 @@
 //! The command line (clap). Every subcommand of DESIGN.md is here.
+// The doc comments here are clap's --help text, where [incident] means the config table.
+#![allow(rustdoc::broken_intra_doc_links)]
 
 use std::path::PathBuf;
 

@@ -1,12 +1,21 @@
 //! `warroom check`: validate config, themes and drills. Prints `ok` or every problem
 //! (`file:line:col: message` + help); exit 0 when fine, 1 on any problem.
+//!
+//! It composes the validators: the config file (`config`), then what it names (the theme
+//! exists, each drill loads: `assets::check`), then the rest (checklists, log template,
+//! SSH access files, every theme file).
 use std::process::ExitCode;
 
 use super::args::OpenArgs;
 use crate::config::{Config, EMBEDDED_NAME};
 
 pub fn run(open: &OpenArgs) -> ExitCode {
-    let config = match Config::load(open.config.as_deref()) {
+    let loaded = Config::load_checked(open.config.as_deref()).and_then(|mut checked| {
+        let named = crate::assets::check(&checked.config);
+        checked.errors.extend(named);
+        checked.into_result()
+    });
+    let config = match loaded {
         Ok(c) => c,
         Err(errors) => {
             for e in &errors.0 {
@@ -72,9 +81,8 @@ fn config_name(config: &Config) -> String {
         .map_or_else(|| EMBEDDED_NAME.to_string(), |p| p.display().to_string())
 }
 
-/// Checks beyond what parsing the config finds (the drill files named by drill sources
-/// are already checked there). Each problem is one message; empty means fine.
-/// Theme files and drill contents get their checks here as those land.
+/// Checks beyond the config and what it names (those point at a line of the config).
+/// Each problem is one message; empty means fine.
 pub fn check_config(config: &Config) -> Vec<String> {
     let mut problems = Vec::new();
     for (list, items) in config.checklists.lists() {
@@ -92,9 +100,9 @@ pub fn check_config(config: &Config) -> Vec<String> {
     // user's), not only the one selected: `:theme NAME` can switch to any of them.
     let mut dirs: Vec<std::path::PathBuf> = config.ui.themes_dir.iter().cloned().collect();
     dirs.push(config.dir.join("themes"));
-    problems.extend(crate::ui::theme::check_all(&dirs));
+    problems.extend(crate::assets::themes::check_all(&dirs));
     // Status-update templates: an unknown placeholder names its file and line.
-    problems.extend(crate::ui::template::check_all(&[config
+    problems.extend(crate::assets::templates::check_all(&[config
         .dir
         .join("templates")]));
     problems

@@ -165,8 +165,8 @@ pub fn run(open: &OpenArgs, args: &DrillArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let base = match open.config.as_deref() {
-        Some(p) => Config::load(Some(p)),
-        None => Config::load(None).or_else(|_| Config::load_embedded()),
+        Some(p) => crate::assets::load_config(Some(p)),
+        None => crate::assets::load_config(None).or_else(|_| Config::load_embedded()),
     };
     let base = match base {
         Ok(c) => c,

@@ -15,20 +15,12 @@ pub mod report;
 pub mod serve;
 pub mod version;
 
-use std::process::ExitCode;
-
-/// For subcommands whose issue has not landed yet.
-pub fn not_built(what: &str, issue: u32) -> ExitCode {
-    eprintln!("warroom {what}: not built yet (issue {issue}); it arrives with that issue.");
-    ExitCode::from(2)
-}
-
 /// `--theme NAME` replaces the config's `[ui] theme` when that theme loads (built in, or
 /// `NAME.toml` in the config's or the user's themes folder); else says why.
 pub fn use_theme(config: &mut crate::config::Config, theme: Option<&str>) -> Result<(), String> {
     let Some(name) = theme else { return Ok(()) };
     let dirs: Vec<std::path::PathBuf> = config.ui.themes_dir.iter().cloned().collect();
-    crate::ui::theme::Theme::load(name, &dirs).map_err(|e| format!("--theme: {e}"))?;
+    crate::assets::themes::load(name, &dirs).map_err(|e| format!("--theme: {e}"))?;
     config.ui.theme = name.to_string();
     Ok(())
 }

@@ -12,7 +12,6 @@ use crate::incident::{Actor, Draft, EventKind};
 use crate::room::{self, RoomOptions};
 use crate::term::local;
 use crate::ui::app::App;
-use crate::ui::theme::ColorDepth;
 
 /// Opens the room for `config` and starts everything that feeds it: the drills of drill
 /// sources and the live sources, seeded with what the log already holds so a continued
@@ -41,7 +40,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
     if !super::speed_ok("", args.speed) {
         return ExitCode::from(2);
     }
-    let mut config = match Config::load(args.config.as_deref()) {
+    let mut config = match crate::assets::load_config(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             say(format_args!("{e}"));
@@ -183,7 +182,7 @@ fn app_for(room: &crate::room::RoomHandle, user: &str) -> App {
     App::new(crate::term::view_options(
         room,
         user,
-        ColorDepth::from_env(),
+        crate::assets::themes::color_depth_from_env(),
     ))
 }
 

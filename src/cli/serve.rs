@@ -9,7 +9,7 @@ pub fn run(open: &OpenArgs, args: &ServeArgs) -> ExitCode {
     if !super::speed_ok("serve", args.speed) {
         return ExitCode::from(2);
     }
-    let mut config = match Config::load(open.config.as_deref()) {
+    let mut config = match crate::assets::load_config(open.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::error::{ConfigError, line_col};
+use super::error::{ConfigError, Place, line_col};
 
 pub(crate) struct Ctx<'a> {
     pub file: &'a str,
@@ -43,6 +43,16 @@ impl<'a> Ctx<'a> {
             column,
             message,
             help,
+        }
+    }
+
+    /// Where `span` is, for a check made after parsing.
+    pub fn place(&self, span: std::ops::Range<usize>) -> Place {
+        let (line, column) = line_col(self.text, span.start);
+        Place {
+            file: self.file.to_string(),
+            line,
+            column,
         }
     }
 

@@ -80,3 +80,26 @@ mod tests {
         assert_eq!(line_col("abc", 0), (1, 1));
     }
 }
+
+/// Where a value is in its config file, kept so a later check (does the theme exist,
+/// does the drill load) can point at it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Place {
+    /// The file as named in messages.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Place {
+    /// A problem at this place.
+    pub fn error(&self, message: impl Into<String>, help: Option<String>) -> ConfigError {
+        ConfigError {
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column,
+            message: message.into(),
+            help,
+        }
+    }
+}

@@ -3,10 +3,10 @@
 //! Every error names the file, line and column, says what was expected and, where it can,
 //! how to fix it (did-you-mean for misspelt keys and kinds). `warroom check` prints them all.
 //!
-//! One file per section: [`incident`], [`ui`], [`checklists`], [`ssh`], and
-//! [`source`] with one file per source kind. Each holds the section's raw struct (the keys
+//! One file per section: `incident.rs`, `ui.rs`, `checklists.rs`, `ssh.rs`, and
+//! `source/` with one file per source kind. Each holds the section's raw struct (the keys
 //! it accepts, written once, with spans), its validated struct and its checks. A new
-//! section is a new file and one field in [`RawConfig`]; a new source kind is a new file
+//! section is a new file and one field in `RawConfig`; a new source kind is a new file
 //! under `source/` and one variant in its `RawKind` and `SourceKind`.
 
 mod checklists;
@@ -30,14 +30,14 @@ use toml::Spanned;
 pub use checklists::Checklists;
 pub use comms::CommsConfig;
 pub use ctx::parse_duration;
-pub use error::{ConfigError, ConfigErrors, did_you_mean, line_col};
+pub use error::{ConfigError, ConfigErrors, Place, did_you_mean, line_col};
 pub use file::MAX_CONFIG_BYTES;
 pub use incident::IncidentConfig;
 pub use publish::*;
 pub use source::{
-    AlertmanagerConfig, Auth, DrillConfig, FeedConfig, PagerdutyConfig, PrometheusConfig,
-    ReportsConfig, SPEEDS, SourceConfig, SourceKind, StatuspageConfig, WebhookConfig,
-    WebhookFields, kinds as source_kinds,
+    AlertmanagerConfig, Auth, DEFAULT_BUDGET, DEFAULT_MAX_BODY, DrillConfig, FeedConfig,
+    PagerdutyConfig, PrometheusConfig, ReportsConfig, SPEEDS, SourceConfig, SourceKind,
+    StatuspageConfig, WebhookConfig, WebhookFields, kinds as source_kinds,
 };
 pub use ssh::SshConfig;
 pub use ui::UiConfig;
@@ -54,6 +54,8 @@ pub const EMBEDDED_NAME: &str = "(built-in config.toml)";
 pub struct Config {
     /// Where it was read from; `None` for the built-in default.
     pub path: Option<PathBuf>,
+    /// The file as named in messages (its path, or the built-in config's name).
+    pub file: String,
     /// Relative paths in the config (drills, keys) are resolved against this folder.
     pub dir: PathBuf,
     pub incident: IncidentConfig,
@@ -95,9 +97,20 @@ impl Config {
     /// Finds and loads the config: `explicit`, then `./config.toml`, then
     /// `$XDG_CONFIG_HOME/warroom/config.toml`, else the built-in default.
     pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigErrors> {
+        Self::load_checked(explicit)?.into_result()
+    }
+
+    /// Like [`Config::load`], but a config with problems is returned with them (wrong
+    /// values replaced by defaults), so checks of what it names (themes, drills: see
+    /// `crate::assets`) can add theirs. `Err`: nothing usable (no file, a TOML syntax
+    /// error).
+    pub fn load_checked(explicit: Option<&Path>) -> Result<Checked, ConfigErrors> {
         match Self::find(explicit) {
-            Some(path) => Self::load_file(&path),
-            None => Self::load_embedded(),
+            Some(path) => Self::load_file_checked(&path),
+            None => {
+                let dir = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                Self::parse_checked(EMBEDDED_CONFIG, EMBEDDED_NAME, None, dir)
+            }
         }
     }
 
@@ -123,6 +136,10 @@ impl Config {
     }
 
     pub fn load_file(path: &Path) -> Result<Config, ConfigErrors> {
+        Self::load_file_checked(path)?.into_result()
+    }
+
+    fn load_file_checked(path: &Path) -> Result<Checked, ConfigErrors> {
         let name = path.display().to_string();
         let text = file::read_config_text(path, &name).map_err(|e| ConfigErrors(vec![e]))?;
         let dir = path
@@ -135,7 +152,7 @@ impl Config {
                 }
             })
             .unwrap_or_else(|| PathBuf::from("."));
-        Self::parse(&text, &name, Some(path.to_path_buf()), dir)
+        Self::parse_checked(&text, &name, Some(path.to_path_buf()), dir)
     }
 
     /// Parses and validates config text. `file` names it in errors.
@@ -145,6 +162,16 @@ impl Config {
         path: Option<PathBuf>,
         dir: PathBuf,
     ) -> Result<Config, ConfigErrors> {
+        Self::parse_checked(text, file, path, dir)?.into_result()
+    }
+
+    /// Parses config text into a config and its problems (see [`Config::load_checked`]).
+    pub fn parse_checked(
+        text: &str,
+        file: &str,
+        path: Option<PathBuf>,
+        dir: PathBuf,
+    ) -> Result<Checked, ConfigErrors> {
         let mut cx = Ctx::new(file, text);
         let Some(raw) = raw::read_raw(&mut cx) else {
             return Err(ConfigErrors(cx.errors));
@@ -154,13 +181,13 @@ impl Config {
         let checklists =
             checklists::validate(&mut cx, raw.checklists.as_ref().map(|s| s.get_ref()));
         let ssh = ssh::validate(&mut cx, raw.ssh.as_ref().map(|s| s.get_ref()), &dir);
-        let sources = validate_sources(&mut cx, &raw.source, &dir);
+        let sources = validate_sources(&mut cx, &raw.source);
         let publish = publish::validate_all(&mut cx, &raw.publish, &dir);
         let comms = comms::validate(&mut cx, raw.comms.as_ref());
-
-        if cx.errors.is_empty() {
-            Ok(Config {
+        Ok(Checked {
+            config: Config {
                 path,
+                file: file.to_string(),
                 dir,
                 incident,
                 ui,
@@ -170,9 +197,27 @@ impl Config {
                 publish,
                 comms,
                 warnings: cx.warnings,
-            })
+            },
+            errors: cx.errors,
+        })
+    }
+}
+
+/// A config and the problems found in it so far.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// Wrong values are replaced by defaults; a source that cannot be used is left out.
+    pub config: Config,
+    pub errors: Vec<ConfigError>,
+}
+
+impl Checked {
+    /// The config if nothing is wrong, else every problem in the order of the file.
+    pub fn into_result(self) -> Result<Config, ConfigErrors> {
+        if self.errors.is_empty() {
+            Ok(self.config)
         } else {
-            let mut errors = cx.errors;
+            let mut errors = self.errors;
             errors.sort_by_key(|e| (e.line, e.column));
             Err(ConfigErrors(errors))
         }
@@ -180,16 +225,12 @@ impl Config {
 }
 
 /// Every `[[source]]`, each checked by its kind; names must be unique.
-fn validate_sources(
-    cx: &mut Ctx,
-    raw: &[Spanned<source::RawSource>],
-    dir: &Path,
-) -> Vec<SourceConfig> {
+fn validate_sources(cx: &mut Ctx, raw: &[Spanned<source::RawSource>]) -> Vec<SourceConfig> {
     let mut sources = Vec::new();
     let mut names: Vec<(String, usize)> = Vec::new();
     for s in raw {
         let (line, _) = line_col(cx.text, s.span().start);
-        let Some(src) = source::validate(cx, s, dir, line) else {
+        let Some(src) = source::validate(cx, s, line) else {
             continue;
         };
         if let Some((_, first)) = names.iter().find(|(n, _)| *n == src.name) {

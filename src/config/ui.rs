@@ -1,4 +1,5 @@
-//! `[ui]`: the theme and an extra theme folder.
+//! `[ui]`: the theme and an extra theme folder. Whether the theme exists is the
+//! loader's question (`crate::assets::themes`), asked by `warroom check` and at open.
 
 use std::path::{Path, PathBuf};
 
@@ -6,13 +7,16 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::ctx::{Ctx, str_of};
-use super::error::did_you_mean;
+use super::error::Place;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct UiConfig {
     pub theme: String,
     /// Extra theme folder (besides the built-in themes and `$XDG_CONFIG_HOME/warroom/themes`).
     pub themes_dir: Option<PathBuf>,
+    /// Where `theme = …` is written (`None`: not written, the default): whether the theme
+    /// exists is checked by the loader (`crate::assets`), which points here.
+    pub theme_at: Option<Place>,
 }
 
 #[derive(Deserialize, Default)]
@@ -24,30 +28,11 @@ pub(crate) struct RawUi {
 
 pub(crate) fn validate(cx: &mut Ctx, r: Option<&RawUi>, dir: &Path) -> UiConfig {
     let theme = r.and_then(|r| r.theme.as_ref());
-    let themes_dir = r.and_then(|r| str_of(&r.themes_dir)).map(|d| dir.join(d));
-    if let Some(t) = theme {
-        let mut extra = Vec::new();
-        if let Some(d) = &themes_dir {
-            extra.push(d.clone());
-        }
-        let available = crate::ui::theme::available(&extra);
-        if !available.iter().any(|a| a == t.get_ref()) {
-            let names: Vec<&str> = available.iter().map(String::as_str).collect();
-            let hint = match did_you_mean(t.get_ref(), &names) {
-                Some(m) => format!("did you mean \"{m}\"? themes: {}", names.join(", ")),
-                None => format!("themes: {}", names.join(", ")),
-            };
-            cx.err(
-                t.span(),
-                format!("unknown theme {:?}", t.get_ref()),
-                Some(hint),
-            );
-        }
-    }
     UiConfig {
         theme: theme
             .map(|t| t.get_ref().clone())
             .unwrap_or_else(|| "default".into()),
-        themes_dir,
+        themes_dir: r.and_then(|r| str_of(&r.themes_dir)).map(|d| dir.join(d)),
+        theme_at: theme.map(|t| cx.place(t.span())),
     }
 }

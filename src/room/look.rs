@@ -40,7 +40,7 @@ impl Look {
     /// when it cannot be loaded) and every theme of its theme folders.
     pub fn load(config: &Config) -> Look {
         let dirs: Vec<PathBuf> = config.ui.themes_dir.iter().cloned().collect();
-        let theme = match Theme::load(&config.ui.theme, &dirs) {
+        let theme = match crate::assets::themes::load(&config.ui.theme, &dirs) {
             Ok(t) => t,
             Err(e) => {
                 tracing::warn!(theme = %config.ui.theme, error = %e, "theme not loaded; default used");
@@ -49,8 +49,8 @@ impl Look {
         };
         Look {
             theme,
-            themes: theme::load_all(&dirs),
-            templates: Templates::load(&[config.dir.join("templates")]),
+            themes: crate::assets::themes::load_all(&dirs),
+            templates: crate::assets::templates::load(&[config.dir.join("templates")]),
             publish: Targets {
                 public: config.publish_targets(Audience::Public),
                 internal: config.publish_targets(Audience::Internal),

@@ -32,10 +32,8 @@ use super::health::Health;
 use crate::config::AlertmanagerConfig;
 use crate::incident::{Actor, AlertState, Draft, EventKind, Incident};
 
-/// Largest webhook body accepted unless `max_body` says otherwise. Alertmanager sends one
-/// notification per group with every alert in it: 4,000 alerts are ~1.1 MB, so a
-/// smaller limit makes big outages bounce (and Alertmanager retry forever).
-pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
+/// Largest webhook body accepted unless `max_body` says otherwise (see the config).
+pub use crate::config::DEFAULT_MAX_BODY;
 /// Labels kept per alert.
 const MAX_LABELS: usize = 64;
 

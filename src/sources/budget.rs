@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 /// Default events per minute per source (`budget` in config).
-pub const DEFAULT_PER_MINUTE: u32 = 600;
+pub use crate::config::DEFAULT_BUDGET as DEFAULT_PER_MINUTE;
 
 #[derive(Clone, Debug)]
 pub struct Budget {

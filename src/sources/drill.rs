@@ -3,8 +3,6 @@
 //! The format is described in `drills/` files: a header line, then one event per line
 //! with its scenario time `t` in seconds (see the shared DRILL_FORMAT contract).
 
-use std::path::Path;
-
 use chrono::{DateTime, Utc};
 
 use tokio::sync::mpsc;
@@ -18,55 +16,7 @@ pub use warroom_core::drill::{
     speed_in_range, wall_offset,
 };
 
-/// Drills built into the binary: (file name, contents).
-pub const BUILTIN: &[(&str, &str)] = &[
-    (
-        "checkout-outage.jsonl",
-        include_str!("../../drills/checkout-outage.jsonl"),
-    ),
-    (
-        "storefront-outage.jsonl",
-        include_str!("../../drills/storefront-outage.jsonl"),
-    ),
-    (
-        "overnight-checkout.jsonl",
-        include_str!("../../drills/overnight-checkout.jsonl"),
-    ),
-];
-
-/// The built-in drill with this file name (the last path component of `path`).
-pub fn builtin(path: &Path) -> Option<&'static str> {
-    let name = path.file_name()?.to_str()?;
-    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
-}
-
-/// True if the drill exists on disk (relative to `dir`) or is built in.
-pub fn exists(path: &Path, dir: &Path) -> bool {
-    dir.join(path).is_file() || path.is_file() || builtin(path).is_some()
-}
-
-/// Loads a drill: from disk (`path` relative to `dir`, then as given), else the built-in
-/// drill with the same file name.
-pub fn load(path: &Path, dir: &Path) -> Result<Drill, String> {
-    for p in [dir.join(path), path.to_path_buf()] {
-        if p.is_file() {
-            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-            return parse(&text).map_err(|e| format!("{}: {e}", p.display()));
-        }
-    }
-    match builtin(path) {
-        Some(text) => parse(text).map_err(|e| format!("(built-in) {}: {e}", path.display())),
-        None => Err(format!(
-            "drill file not found: {} (built-in drills: {})",
-            path.display(),
-            BUILTIN
-                .iter()
-                .map(|(n, _)| *n)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-}
+pub use crate::assets::drills::{BUILTIN, DrillLoadError, builtin, exists, load};
 
 /// Plays `drill` from now: each event with scenario time `t` is sent at wall time
 /// start + t/speed, with that time as its `at`. Ends after the last event, or when the

@@ -80,7 +80,7 @@ fn find_word(hay: &str, word: &str) -> Option<usize> {
 }
 
 /// The state an entry says it is in: from the title first ("Service is operating normally",
-/// "[RESOLVED]"), else the first state word of the latest update ("Resolved - ...",
+/// "\[RESOLVED\]"), else the first state word of the latest update ("Resolved - ...",
 /// "Update - ..."); "update" when it does not say.
 pub fn entry_status(title: &str, body: &str) -> String {
     let t = title.to_lowercase();

@@ -73,10 +73,6 @@ impl Health {
             error: Some(error),
         })
     }
-
-    pub fn is_failing(&self) -> bool {
-        matches!(self.state, State::Failing(_))
-    }
 }
 
 #[cfg(test)]

@@ -63,14 +63,14 @@ pub struct AppOptions {
     /// The theme to start with (full colour; mapped to `depth`).
     pub theme: Theme,
     /// Themes `:theme` can switch to (default: the built-in ones; the front-end may add
-    /// those from theme folders with `theme::load_all`).
+    /// those from theme folders with `assets::themes::load_all`).
     pub themes: Vec<Theme>,
     /// Colour depth of this view's terminal.
     pub depth: ColorDepth,
     /// How far back charts look.
     pub window: Duration,
     /// Status-update body templates (built in; the front-end may load them from folders
-    /// with `Templates::load`).
+    /// with `assets::templates::load`).
     pub templates: super::template::Templates,
     /// Where status updates go, per audience (the configured publishers).
     pub publish: super::composer::Targets,

@@ -8,6 +8,5 @@ pub mod keys;
 pub mod layout;
 pub mod paint;
 pub mod panes;
-pub mod sample;
 pub mod template;
 pub mod theme;

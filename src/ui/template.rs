@@ -1,20 +1,19 @@
 //! Status-update templates: one Markdown file per state
 //! (`templates/updates/{investigating,identified,monitoring,resolved}.md`), built into the
-//! binary and found like themes: a `templates/` folder beside the config, or
-//! `$XDG_CONFIG_HOME/warroom/templates`, overrides the built-in file of the same name.
+//! binary; `assets::templates` finds files that override them (a `templates/` folder
+//! beside the config, or `$XDG_CONFIG_HOME/warroom/templates`). Nothing here reads files.
 //!
 //! A template is text with placeholders `{title}`, `{components}`, `{since}`,
 //! `{duration}` and `{next_update}`. Rendering is pure; an unknown placeholder is left as
 //! written and is a `warroom check` error naming its file and line.
-
-use std::path::{Path, PathBuf};
 
 use crate::incident::IncidentState;
 
 /// The placeholders a template may use.
 pub const PLACEHOLDERS: &[&str] = &["title", "components", "since", "duration", "next_update"];
 
-fn builtin_source(state: IncidentState) -> &'static str {
+/// The built-in template text of `state`.
+pub fn builtin_source(state: IncidentState) -> &'static str {
     match state {
         IncidentState::Investigating => include_str!("../../templates/updates/investigating.md"),
         IncidentState::Identified => include_str!("../../templates/updates/identified.md"),
@@ -52,49 +51,16 @@ impl Templates {
         }
     }
 
-    /// The built-in templates, each replaced by a readable file of the same name in the
-    /// first of `dirs` (then the XDG folder) that has one. A file that cannot be read
-    /// leaves the built-in one in place (`check_all` reports it).
-    pub fn load(dirs: &[PathBuf]) -> Self {
-        let mut t = Templates::builtin();
-        for state in IncidentState::ALL {
-            if let Some(src) =
-                find(state, &search_dirs(dirs)).and_then(|p| std::fs::read_to_string(p).ok())
-            {
-                t.by_state[index(state)] = src;
-            }
-        }
-        t
+    /// Replaces the template of `state` (a file the loader found, see
+    /// `assets::templates`).
+    pub fn set(&mut self, state: IncidentState, source: String) {
+        self.by_state[index(state)] = source;
     }
 
     /// The template for `state`.
     pub fn get(&self, state: IncidentState) -> &str {
         &self.by_state[index(state)]
     }
-}
-
-/// `$XDG_CONFIG_HOME/warroom/templates` (or `~/.config/warroom/templates`).
-fn xdg_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("warroom").join("templates"))
-}
-
-fn search_dirs(dirs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut v = dirs.to_vec();
-    v.extend(xdg_dir());
-    v
-}
-
-fn find(state: IncidentState, dirs: &[PathBuf]) -> Option<PathBuf> {
-    dirs.iter().map(|d| file_in(d, state)).find(|p| p.is_file())
-}
-
-/// Where a templates folder keeps the template of `state`.
-pub fn file_in(dir: &Path, state: IncidentState) -> PathBuf {
-    dir.join("updates").join(format!("{}.md", state.as_str()))
 }
 
 /// What the placeholders stand for in one update.
@@ -180,29 +146,6 @@ pub fn check(src: &str, origin: &str) -> Vec<String> {
     out
 }
 
-/// Checks every template warroom could load: the built-in ones and each file in the
-/// folders (`dirs`, then the XDG folder). One message per problem.
-pub fn check_all(dirs: &[PathBuf]) -> Vec<String> {
-    let mut out = Vec::new();
-    for state in IncidentState::ALL {
-        out.extend(check(
-            builtin_source(state),
-            &format!("templates/updates/{}.md (built in)", state.as_str()),
-        ));
-        for d in search_dirs(dirs) {
-            let p = file_in(&d, state);
-            if !p.exists() {
-                continue;
-            }
-            match std::fs::read_to_string(&p) {
-                Ok(src) => out.extend(check(&src, &p.display().to_string())),
-                Err(e) => out.push(format!("{}: {e}", p.display())),
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,23 +179,6 @@ mod tests {
         assert!(
             p[0].starts_with("x.md:3: unknown placeholder {next_updte}"),
             "{p:?}"
-        );
-    }
-
-    #[test]
-    fn a_file_in_a_templates_folder_overrides_the_built_in_one() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let p = file_in(dir.path(), IncidentState::Identified);
-        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&p, "Found it: {components}.\n").expect("write");
-        let t = Templates::load(&[dir.path().to_path_buf()]);
-        assert_eq!(
-            t.get(IncidentState::Identified),
-            "Found it: {components}.\n"
-        );
-        assert_eq!(
-            t.get(IncidentState::Resolved),
-            Templates::builtin().get(IncidentState::Resolved)
         );
     }
 

@@ -1,4 +1,6 @@
-//! Themes: TOML files (palette + semantic styles), built in and from theme folders.
+//! Themes: TOML (palette + semantic styles) parsed into styles. Pure: the built-in themes
+//! are compiled in; theme files on disk and the terminal's environment are read by the
+//! loader (`crate::assets::themes`).
 //!
 //! A theme file has an optional `name`/`description`, a `[palette]` of named colours and a
 //! `[styles]` table of semantic styles (see [`Sem`]). A style left out falls back to `base`;
@@ -6,7 +8,6 @@
 //! down to the terminal's depth ([`ColorDepth`]): true colour, 256, 16, or none.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use ratatui::style::{Color, Modifier, Style};
 
@@ -15,7 +16,8 @@ use crate::incident::EntryKind;
 /// Names of the themes built into the binary.
 pub const BUILTIN: &[&str] = &["default", "light", "high-contrast", "solarized", "mono"];
 
-fn builtin_source(name: &str) -> Option<&'static str> {
+/// The text of a built-in theme (compiled in: no file access).
+pub fn builtin_source(name: &str) -> Option<&'static str> {
     Some(match name {
         "default" => include_str!("../../themes/default.toml"),
         "light" => include_str!("../../themes/light.toml"),
@@ -26,89 +28,9 @@ fn builtin_source(name: &str) -> Option<&'static str> {
     })
 }
 
-/// `$XDG_CONFIG_HOME/warroom/themes` (or `~/.config/warroom/themes`).
-fn xdg_dir() -> Option<PathBuf> {
-    crate::paths::themes_dir()
-}
-
-fn search_dirs(extra_dirs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = extra_dirs.to_vec();
-    if let Some(x) = xdg_dir() {
-        v.push(x);
-    }
-    v
-}
-
-fn toml_files(dirs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for d in dirs {
-        if let Ok(rd) = std::fs::read_dir(d) {
-            let mut files: Vec<PathBuf> = rd
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                .collect();
-            files.sort();
-            out.extend(files);
-        }
-    }
-    out
-}
-
-/// Every theme name available: built-in plus `*.toml` in `extra_dirs` and
-/// `$XDG_CONFIG_HOME/warroom/themes`.
-pub fn available(extra_dirs: &[PathBuf]) -> Vec<String> {
-    let mut v: Vec<String> = BUILTIN.iter().map(|s| s.to_string()).collect();
-    for p in toml_files(&search_dirs(extra_dirs)) {
-        if let Some(s) = p.file_stem().and_then(|s| s.to_str())
-            && !v.iter().any(|x| x == s)
-        {
-            v.push(s.to_string());
-        }
-    }
-    v
-}
-
-/// Validates every theme (built-in and in the folders); one message per problem.
-pub fn check_all(extra_dirs: &[PathBuf]) -> Vec<String> {
-    let mut errs = Vec::new();
-    for name in BUILTIN {
-        if let Some(src) = builtin_source(name)
-            && let Err(e) = Theme::parse(name, src, &format!("themes/{name}.toml (built in)"))
-        {
-            errs.push(e);
-        }
-    }
-    for p in toml_files(&search_dirs(extra_dirs)) {
-        if let Err(e) = load_file(&p) {
-            errs.push(e);
-        }
-    }
-    errs
-}
-
-/// Loads every available theme (for `:theme` switching inside a pure view); themes that
-/// fail to load are left out (`check_all` reports them).
-pub fn load_all(extra_dirs: &[PathBuf]) -> Vec<Theme> {
-    available(extra_dirs)
-        .iter()
-        .filter_map(|n| Theme::load(n, extra_dirs).ok())
-        .collect()
-}
-
 /// The built-in themes, parsed (pure: no file access).
 pub fn builtin_themes() -> Vec<Theme> {
     BUILTIN.iter().filter_map(|n| Theme::builtin(n)).collect()
-}
-
-fn load_file(p: &Path) -> Result<Theme, String> {
-    let src = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-    let name = p
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("theme")
-        .to_string();
-    Theme::parse(&name, &src, &p.display().to_string())
 }
 
 /// How many colours the terminal shows.
@@ -143,15 +65,6 @@ impl ColorDepth {
             return ColorDepth::Ansi256;
         }
         ColorDepth::Ansi16
-    }
-    /// From this process's environment.
-    pub fn from_env() -> Self {
-        let get = |k: &str| std::env::var(k).ok();
-        ColorDepth::detect(
-            get("COLORTERM").as_deref(),
-            get("TERM").as_deref(),
-            get("NO_COLOR").as_deref(),
-        )
     }
 }
 
@@ -279,31 +192,6 @@ impl Theme {
     pub fn builtin(name: &str) -> Option<Theme> {
         let src = builtin_source(name)?;
         Theme::parse(name, src, &format!("themes/{name}.toml")).ok()
-    }
-
-    /// Loads a theme by name: a file `NAME.toml` in `extra_dirs` or the XDG theme folder
-    /// (which wins over a built-in of the same name), else a built-in.
-    pub fn load(name: &str, extra_dirs: &[PathBuf]) -> Result<Theme, String> {
-        let safe = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !safe {
-            return Err(format!("invalid theme name {name:?}"));
-        }
-        for d in search_dirs(extra_dirs) {
-            let p = d.join(format!("{name}.toml"));
-            if p.is_file() {
-                return load_file(&p);
-            }
-        }
-        match builtin_source(name) {
-            Some(src) => Theme::parse(name, src, &format!("themes/{name}.toml")),
-            None => Err(format!(
-                "unknown theme {name:?}; themes: {}",
-                available(extra_dirs).join(", ")
-            )),
-        }
     }
 
     /// Parses theme TOML; `origin` names the file in errors.
@@ -648,13 +536,11 @@ mod tests {
     #[test]
     fn every_builtin_theme_parses() {
         for n in BUILTIN {
-            assert!(
-                Theme::load(n, &[]).is_ok(),
-                "{n}: {:?}",
-                Theme::load(n, &[])
-            );
+            let src = builtin_source(n).unwrap_or_default();
+            let parsed = Theme::parse(n, src, n);
+            assert!(parsed.is_ok(), "{n}: {parsed:?}");
         }
-        assert!(check_all(&[]).is_empty(), "{:?}", check_all(&[]));
+        assert_eq!(builtin_themes().len(), BUILTIN.len());
     }
 
     #[test]

@@ -13,8 +13,8 @@ use warroom::incident::{
 };
 use warroom::ui::app::{Action, App, AppOptions, Input as Mode};
 use warroom::ui::composer::Targets;
-use warroom::ui::sample;
-use warroom::ui::theme::{Sem, Theme};
+use warroom::ui::theme::Sem;
+use warroom_testdata::sample;
 
 fn key(code: KeyCode) -> Input {
     Input::Key(KeyEvent::new(code, KeyModifiers::NONE))
@@ -223,7 +223,7 @@ fn the_countdown_turns_amber_in_its_last_five_minutes_and_red_when_overdue_in_ev
     let inc = incident();
     for name in warroom::ui::theme::BUILTIN {
         let mut o = AppOptions::new("ana");
-        o.theme = Theme::load(name, &[]).expect("builtin theme");
+        o.theme = warroom::assets::themes::load(name, &[]).expect("builtin theme");
         let mut app = App::new(o);
         let theme = app.theme().clone();
         let (ok, warn, crit) = (

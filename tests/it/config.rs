@@ -613,3 +613,83 @@ fn a_source_key_of_another_kind_or_a_kind_that_is_no_string_is_named_with_what_i
     );
     assert!(said.contains("2 problems found"), "{said}");
 }
+
+/// The lines of every `.rs` file under `dir` that are code (not comments).
+fn code_lines(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(code_lines(&p));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&p).expect("read source");
+            for l in text.lines() {
+                let code = l.trim_start();
+                if !code.starts_with("//") {
+                    out.push((p.display().to_string(), l.to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn config_reaches_neither_into_views_nor_sources_and_views_read_no_files() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (file, line) in code_lines(&src.join("config")) {
+        for upward in [
+            "crate::ui",
+            "crate::sources",
+            "crate::assets",
+            "crate::term",
+        ] {
+            assert!(!line.contains(upward), "{file}: {line}");
+        }
+    }
+    for (file, line) in code_lines(&src.join("ui")) {
+        for io in ["std::fs", "std::env", "crate::assets", "crate::config"] {
+            assert!(!line.contains(io), "{file}: {line}");
+        }
+    }
+}
+
+#[test]
+fn the_theme_and_drills_a_config_names_are_checked_by_the_loader_at_their_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = format!(
+        "{GOOD_HEAD}{LISTS}\n[[source]]\nkind = \"drill\"\nname = \"d\"\npath = \"gone.jsonl\"\n"
+    )
+    .replace("theme = \"default\"", "theme = \"defualt\"");
+    std::fs::write(dir.path().join("n.toml"), &config).expect("write");
+    // The file itself is fine: parsing it does not look for themes or drills.
+    let parsed = Config::load_file(&dir.path().join("n.toml")).expect("parses");
+    assert_eq!(parsed.ui.theme, "defualt");
+    // What it names is the loader's question, answered at the line that names it.
+    let problems = warroom::assets::check(&parsed);
+    let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+    let theme_at = place_of(
+        &dir.path().join("n.toml").display().to_string(),
+        &config,
+        "\"defualt\"",
+    );
+    let drill_at = place_of(
+        &dir.path().join("n.toml").display().to_string(),
+        &config,
+        "\"gone.jsonl\"",
+    );
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(
+        said[0].starts_with(&format!("{theme_at}: unknown theme \"defualt\"")),
+        "{said:?}"
+    );
+    assert!(said[0].contains("did you mean \"default\"?"), "{said:?}");
+    assert!(
+        said[1].starts_with(&format!("{drill_at}: drill file not found: \"gone.jsonl\"")),
+        "{said:?}"
+    );
+    // Opening the room loads through the same checks: it does not start.
+    let err = warroom::assets::load_config(Some(&dir.path().join("n.toml")))
+        .expect_err("unknown theme and missing drill");
+    assert_eq!(err.0.len(), 2, "{err}");
+}

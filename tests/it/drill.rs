@@ -266,7 +266,9 @@ fn load_prefers_the_file_on_disk_over_the_built_in() {
     let d = drill::load(Path::new("drills/checkout-outage.jsonl"), dir.path()).expect("loads");
     assert_eq!(d.header.title, "DRILL: my own");
     assert_eq!(d.events.len(), 1);
-    let e = drill::load(Path::new("drills/nope.jsonl"), dir.path()).unwrap_err();
+    let e = drill::load(Path::new("drills/nope.jsonl"), dir.path())
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("checkout-outage.jsonl"),
         "names the built-in drills: {e}"

@@ -22,6 +22,7 @@ mod comms_ui;
 mod comms_ui_pane;
 mod config;
 mod declare;
+mod deps;
 mod desk;
 mod desk_logs;
 mod drill;

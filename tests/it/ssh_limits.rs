@@ -68,11 +68,12 @@ async fn failures_lock_out_that_key_from_that_address_not_a_colleagues_key() {
 
 /// A raw TCP connection from `local` (any 127.x.y.z) that sends nothing.
 async fn silent(local: &str, port: u16) -> TcpStream {
-    let sock = TcpSocket::new_v4().unwrap();
-    sock.bind(format!("{local}:0").parse().unwrap()).unwrap();
-    sock.connect(format!("127.0.0.1:{port}").parse().unwrap())
+    let sock = TcpSocket::new_v4().expect("socket");
+    sock.bind(format!("{local}:0").parse().expect("local address"))
+        .expect("bind");
+    sock.connect(format!("127.0.0.1:{port}").parse().expect("address"))
         .await
-        .unwrap()
+        .expect("connect")
 }
 
 /// Everything the server sends until it closes (within a generous bound).

@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 use warroom::incident::{EventKind, Incident, IncidentState, Severity};
 use warroom::ui::app::{Action, App, AppOptions, Input, Mode};
 use warroom::ui::layout::PaneId;
-use warroom::ui::sample;
+use warroom_testdata::sample;
 
 fn key(code: KeyCode) -> Event {
     Event::Key(KeyEvent::new(code, KeyModifiers::NONE))

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use warroom::incident::{Actor, Direction, Event, EventKind, Incident};
 use warroom::ui::app::{App, AppOptions};
-use warroom::ui::sample;
+use warroom_testdata::sample;
 
 fn screen(inc: &Incident, w: u16, h: u16) -> String {
     let area = Rect::new(0, 0, w, h);

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use warroom::incident::{Actor, AlertState, Direction, Event, EventKind, Incident};
 use warroom::ui::app::{App, AppOptions};
 use warroom::ui::layout;
-use warroom::ui::sample;
+use warroom_testdata::sample;
 
 fn render(app: &mut App, inc: &Incident, w: u16, h: u16) -> Buffer {
     let area = Rect::new(0, 0, w, h);

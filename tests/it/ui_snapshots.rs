@@ -8,8 +8,8 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 use warroom::ui::app::{App, AppOptions};
-use warroom::ui::sample;
 use warroom::ui::theme::{ColorDepth, Theme};
+use warroom_testdata::sample;
 
 fn draw(opts: AppOptions, w: u16, h: u16) -> Buffer {
     let mut app = App::new(opts);
@@ -105,7 +105,7 @@ fn whole_screen_at_three_sizes() {
 fn every_theme_at_120x40_with_colours() {
     for name in warroom::ui::theme::BUILTIN {
         let mut o = AppOptions::new("ana");
-        o.theme = Theme::load(name, &[]).expect("builtin theme");
+        o.theme = Theme::builtin(name).expect("builtin theme");
         let b = draw(o, 120, 40);
         insta::assert_snapshot!(format!("theme_{name}_120x40"), styles(&b));
     }
@@ -114,7 +114,7 @@ fn every_theme_at_120x40_with_colours() {
 #[test]
 fn mono_and_no_color_have_no_colours() {
     let mut o = AppOptions::new("ana");
-    o.theme = Theme::load("mono", &[]).expect("mono");
+    o.theme = Theme::builtin("mono").expect("mono");
     let b = draw(o, 80, 24);
     let s = styles(&b);
     assert!(

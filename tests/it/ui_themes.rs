@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
+use warroom::assets::themes;
 use warroom::ui::app::{App, AppOptions};
-use warroom::ui::sample;
-use warroom::ui::theme::{self, Sem, Theme};
+use warroom::ui::theme::Sem;
+use warroom_testdata::sample;
 
 const CUSTOM: &str = r##"
 name = "night-shift"
@@ -32,20 +33,20 @@ fn dir_with(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<PathBuf>) {
 #[test]
 fn a_theme_in_a_folder_is_found_listed_and_used() {
     let (_d, dirs) = dir_with(&[("night-shift.toml", CUSTOM)]);
-    assert!(theme::available(&dirs).iter().any(|n| n == "night-shift"));
-    let t = Theme::load("night-shift", &dirs).expect("loads");
+    assert!(themes::available(&dirs).iter().any(|n| n == "night-shift"));
+    let t = themes::load("night-shift", &dirs).expect("loads");
     assert_eq!(t.s(Sem::Crit).fg, Some(Color::Rgb(255, 0, 0)));
     // Styles left out fall back to base.
     assert_eq!(t.s(Sem::Ok), t.s(Sem::Base));
     assert!(
-        theme::check_all(&dirs).is_empty(),
+        themes::check_all(&dirs).is_empty(),
         "{:?}",
-        theme::check_all(&dirs)
+        themes::check_all(&dirs)
     );
 
     // Switch to it live with :theme.
     let mut opts = AppOptions::new("ana");
-    opts.themes = theme::load_all(&dirs);
+    opts.themes = themes::load_all(&dirs);
     let mut app = App::new(opts);
     let inc = sample::incident();
     let now = sample::now();
@@ -89,7 +90,7 @@ fn broken_themes_are_reported_with_file_and_key() {
         ("not-toml.toml", "[styles\nok = 1\n"),
         ("bad-palette.toml", "[palette]\nx = \"#12345\"\n"),
     ]);
-    let errs = theme::check_all(&dirs);
+    let errs = themes::check_all(&dirs);
     assert_eq!(errs.len(), 5, "{errs:#?}");
     let find = |f: &str| {
         errs.iter()
@@ -103,14 +104,17 @@ fn broken_themes_are_reported_with_file_and_key() {
     assert!(find("not-toml.toml").contains("not-toml.toml"));
     assert!(find("bad-palette.toml").contains("palette.x"));
     // Load by name gives the same error; an unknown name lists the themes.
-    assert!(Theme::load("typo", &dirs).is_err());
-    let e = Theme::load("nope", &dirs).err().unwrap_or_default();
+    assert!(themes::load("typo", &dirs).is_err());
+    let e = themes::load("nope", &dirs)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(
         e.contains("unknown theme") && e.contains("default") && e.contains("typo"),
         "{e}"
     );
     // Names can't walk out of the theme folders.
-    assert!(Theme::load("../etc/passwd", &dirs).is_err());
+    assert!(themes::load("../etc/passwd", &dirs).is_err());
     // Broken themes are not offered to :theme.
-    assert!(theme::load_all(&dirs).iter().all(|t| t.name != "typo"));
+    assert!(themes::load_all(&dirs).iter().all(|t| t.name != "typo"));
 }

@@ -11,7 +11,7 @@ use warroom::incident::{Actor, Event, EventKind, Incident};
 use warroom::ui::app::{App, AppOptions};
 use warroom::ui::layout::{self, PaneId};
 use warroom::ui::panes::timeline::{Anchor, window};
-use warroom::ui::sample;
+use warroom_testdata::sample;
 
 /// Notes whose text starts with a marker `e007` (no other digit follows an `e`), then
 /// `words[i]` words of letters.

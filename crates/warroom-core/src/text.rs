@@ -164,7 +164,7 @@ fn html_to_text(s: &str) -> String {
     }
 }
 
-/// One line of `s` (sanitised like [`line`]) in at most `width` terminal columns. Text
+/// One line of `s` (sanitised like [`line()`]) in at most `width` terminal columns. Text
 /// that does not fit is cut after the last whole word that fits and ends in `…`; only a
 /// first word longer than the whole width is cut inside.
 pub fn shorten(s: &str, width: usize) -> String {
@@ -204,7 +204,7 @@ pub fn shorten(s: &str, width: usize) -> String {
     format!("{cut}…")
 }
 
-/// True if the string would be changed by [`line`]: used by tests and by the room to
+/// True if the string would be changed by [`line()`]: used by tests and by the room to
 /// refuse hostile text typed by people.
 pub fn is_clean_line(s: &str) -> bool {
     line(s) == s

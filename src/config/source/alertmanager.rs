@@ -6,7 +6,11 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::ctx::{Ctx, str_of};
-use crate::sources::alertmanager::DEFAULT_MAX_BODY;
+
+/// Largest webhook body accepted unless `max_body` says otherwise. Alertmanager sends one
+/// notification per group with every alert in it: 4,000 alerts are ~1.1 MB, so a
+/// smaller limit makes big outages bounce (and Alertmanager retry forever).
+pub const DEFAULT_MAX_BODY: usize = 16 * 1024 * 1024;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlertmanagerConfig {

@@ -12,7 +12,6 @@ mod reports;
 mod statuspage;
 mod webhook;
 
-use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -21,14 +20,14 @@ use toml::Spanned;
 use super::ctx::{Ctx, DurationText};
 use super::schema;
 
-pub use alertmanager::AlertmanagerConfig;
+pub use alertmanager::{AlertmanagerConfig, DEFAULT_MAX_BODY};
 pub use drill::{DrillConfig, SPEEDS};
 pub use feed::FeedConfig;
 pub use fields::Auth;
 pub use pagerduty::PagerdutyConfig;
 pub use prometheus::PrometheusConfig;
 pub use reports::ReportsConfig;
-pub use statuspage::StatuspageConfig;
+pub use statuspage::{DEFAULT_BUDGET, StatuspageConfig};
 pub use webhook::{WebhookConfig, WebhookFields};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -146,18 +145,11 @@ pub(crate) struct At<'a> {
     pub span: std::ops::Range<usize>,
     pub kind: &'a str,
     pub name: &'a str,
-    /// The config's folder: relative paths are resolved against it.
-    pub dir: &'a Path,
 }
 
 /// Checks one `[[source]]`; `None` when it cannot be used at all (its problems are in
 /// `cx`). A source without a kind was already reported while reading.
-pub(crate) fn validate(
-    cx: &mut Ctx,
-    s: &Spanned<RawSource>,
-    dir: &Path,
-    line: usize,
-) -> Option<SourceConfig> {
+pub(crate) fn validate(cx: &mut Ctx, s: &Spanned<RawSource>, line: usize) -> Option<SourceConfig> {
     let r = s.get_ref();
     let kind = r.kind.as_ref()?;
     let k = kind_name(kind.get_ref());
@@ -190,7 +182,6 @@ pub(crate) fn validate(
         span: kind.span(),
         kind: k,
         name: &name,
-        dir,
     };
     let kind = match kind.get_ref() {
         RawKind::Prometheus(r) => SourceKind::Prometheus(prometheus::validate(cx, r, &at)),

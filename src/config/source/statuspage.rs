@@ -6,7 +6,9 @@ use toml::Spanned;
 use super::At;
 use super::fields::{self, Auth};
 use crate::config::ctx::Ctx;
-use crate::sources::budget::DEFAULT_PER_MINUTE;
+
+/// Default events per minute per source (`budget`).
+pub const DEFAULT_BUDGET: u32 = 600;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatuspageConfig {
@@ -43,7 +45,7 @@ pub(super) fn validate(cx: &mut Ctx, r: &Raw, at: &At) -> StatuspageConfig {
 
 fn budget(cx: &mut Ctx, b: &Option<Spanned<i64>>) -> u32 {
     let Some(b) = b else {
-        return DEFAULT_PER_MINUTE;
+        return DEFAULT_BUDGET;
     };
     match u32::try_from(*b.get_ref()) {
         Ok(n) if n > 0 => n,
@@ -60,7 +62,7 @@ fn budget(cx: &mut Ctx, b: &Option<Spanned<i64>>) -> u32 {
                         .into(),
                 ),
             );
-            DEFAULT_PER_MINUTE
+            DEFAULT_BUDGET
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::incident::{
+use warroom_core::incident::{
     Actor, AlertState, Direction, Event, EventKind, Incident, IncidentState, Severity,
 };
 
