@@ -14,6 +14,9 @@ use toml::Spanned;
 
 use crate::incident::{Direction, Severity};
 
+pub mod store;
+pub use store::{NatsConfig, StoreConfig};
+
 /// The config shipped at the repo root, built into the binary: the bundled drill.
 pub const EMBEDDED_CONFIG: &str = include_str!("../config.toml");
 /// The name shown for the embedded config in messages.
@@ -87,6 +90,8 @@ pub struct Config {
     pub sources: Vec<SourceConfig>,
     pub checklists: Checklists,
     pub ssh: SshConfig,
+    /// `[store]`: the local log (default) or a NATS JetStream stream.
+    pub store: StoreConfig,
     /// Things `warroom check` warns about but that do not stop the room (an `auth_env` or
     /// `token_env` variable that is not set here).
     pub warnings: Vec<ConfigError>,
@@ -101,6 +106,9 @@ pub struct IncidentConfig {
     /// `declare = "on_open"`: a new live room is declared at open by whoever opens it.
     /// Default (`"manual"`): it opens "not declared" until a person types `:declare`.
     pub declare_on_open: bool,
+    /// `id = "checkout-2026-11-30"`: the incident's name in a shared store (rooms with the
+    /// same store and id share one room).
+    pub id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -306,6 +314,8 @@ struct RawConfig {
     checklists: Option<Spanned<RawChecklists>>,
     #[serde(default)]
     ssh: Option<Spanned<RawSsh>>,
+    #[serde(default)]
+    store: Option<Spanned<store::RawStore>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -315,6 +325,7 @@ struct RawIncident {
     severity: Option<Spanned<String>>,
     log: Option<Spanned<String>>,
     declare: Option<Spanned<String>>,
+    id: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -426,6 +437,8 @@ struct RawSource {
     role: Option<Spanned<String>>,
     budget: Option<Spanned<i64>>,
     max_body: Option<Spanned<i64>>,
+    /// With a shared store: the one host whose room runs this source (`[store] host`).
+    host: Option<Spanned<String>>,
 }
 
 /// Keys each kind accepts besides `kind`, `name`, `every`, `timeout`, `max_bytes`.
@@ -964,11 +977,18 @@ impl Config {
                     }
                 },
             };
+            let id = r.and_then(|r| r.id.as_ref()).and_then(|i| {
+                store::incident_id_ok(i.get_ref())
+                    .map_err(|m| cx.err(i.span(), m, None))
+                    .ok()
+                    .map(|()| i.get_ref().clone())
+            });
             IncidentConfig {
                 title,
                 severity,
                 log,
                 declare_on_open,
+                id,
             }
         };
 
@@ -1135,6 +1155,15 @@ impl Config {
             }
         }
 
+        let mut store = store::build(raw.store.as_ref(), &dir).unwrap_or_else(|problems| {
+            for (span, message, help) in problems {
+                cx.err(span, message, help);
+            }
+            StoreConfig::File
+        });
+        for (span, message, help) in store::source_hosts(&raw.source, &mut store) {
+            cx.warn(span, message, help);
+        }
         if cx.errors.is_empty() {
             Ok(Config {
                 path,
@@ -1144,6 +1173,7 @@ impl Config {
                 sources,
                 checklists,
                 ssh,
+                store,
                 warnings: cx.warnings,
             })
         } else {

@@ -13,6 +13,7 @@ pub mod log;
 pub mod replay;
 pub mod room;
 pub mod sources;
+pub mod store;
 pub mod term;
 pub mod ui;
 

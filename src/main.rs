@@ -15,6 +15,25 @@ fn main() -> ExitCode {
         Some(Command::Log {
             command: LogCommand::Verify { log },
         }) => cli::log_verify::run(log),
+        Some(Command::Log {
+            command: LogCommand::Push { log, incident },
+        }) => cli::log_store::push(
+            args.open.config.as_deref(),
+            args.open.store.as_deref(),
+            log,
+            incident.as_deref(),
+        ),
+        Some(Command::Log {
+            command: LogCommand::Pull { id, output },
+        }) => cli::log_store::pull(
+            args.open.config.as_deref(),
+            args.open.store.as_deref(),
+            id,
+            output.as_deref(),
+        ),
+        Some(Command::Incidents) => {
+            cli::log_store::incidents(args.open.config.as_deref(), args.open.store.as_deref())
+        }
         Some(Command::Replay(r)) => cli::replay::run(r),
         Some(Command::Export(e)) => cli::export::run(e),
         Some(Command::Serve(s)) => cli::serve::run(&args.open, s),

@@ -39,6 +39,12 @@ pub struct OpenArgs {
     /// Start a new incident even when the newest log of this config is still open (by default the room continues it)
     #[arg(long, conflicts_with = "log")]
     pub new: bool,
+    /// Keep the incident on this NATS JetStream server (nats://HOST:PORT, comma-separated for a cluster) instead of [store] in config
+    #[arg(long, global = true)]
+    pub store: Option<String>,
+    /// The incident's id in a shared store: rooms with the same store and id share one room (default: [incident] id)
+    #[arg(long)]
+    pub incident: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -59,6 +65,8 @@ pub enum Command {
     },
     /// Run a drill scenario while people practise
     Drill(DrillArgs),
+    /// List the incidents on a NATS stream (--store nats://…): title, severity, state, age, commander
+    Incidents,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -126,6 +134,22 @@ pub enum LogCommand {
     Verify {
         /// The incident log (JSON Lines)
         log: PathBuf,
+    },
+    /// Publish a local log to the NATS stream (--store or [store]); pushing twice adds nothing
+    Push {
+        /// The incident log (JSON Lines)
+        log: PathBuf,
+        /// The incident id on the stream (default: the log's own)
+        #[arg(long = "as")]
+        incident: Option<String>,
+    },
+    /// Write an incident of the NATS stream (--store or [store]) to a local log
+    Pull {
+        /// The incident id
+        id: String,
+        /// The log to write (default: ID.jsonl; must not exist)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 

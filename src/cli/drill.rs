@@ -201,6 +201,7 @@ pub fn run(open: &OpenArgs, args: &DrillArgs) -> ExitCode {
         log: Some(log.clone()),
         speed: Some(speed),
         new: false,
+        ..OpenArgs::default()
     };
     let code = super::open::run(&room_args);
     if !log.exists() {

@@ -3,6 +3,7 @@ pub mod args;
 pub mod check;
 pub mod drill;
 pub mod export;
+pub mod log_store;
 pub mod log_verify;
 pub mod open;
 pub mod replay;

@@ -39,13 +39,19 @@ pub fn run(args: &OpenArgs) -> ExitCode {
     if !super::speed_ok("", args.speed) {
         return ExitCode::from(2);
     }
-    let config = match Config::load(args.config.as_deref()) {
+    let mut config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             say(format_args!("{e}"));
             return ExitCode::from(1);
         }
     };
+    if let Err(e) =
+        super::log_store::apply(&mut config, args.store.as_deref(), args.incident.as_deref())
+    {
+        say(format_args!("warroom: {e}"));
+        return ExitCode::from(2);
+    }
     let log_file = init_tracing();
     if let Some(f) = &log_file {
         local::set_diagnostic_log(f.clone());

@@ -9,13 +9,19 @@ pub fn run(open: &OpenArgs, args: &ServeArgs) -> ExitCode {
     if !super::speed_ok("serve", args.speed) {
         return ExitCode::from(2);
     }
-    let config = match Config::load(open.config.as_deref()) {
+    let mut config = match Config::load(open.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
     };
+    if let Err(e) =
+        super::log_store::apply(&mut config, open.store.as_deref(), open.incident.as_deref())
+    {
+        eprintln!("warroom serve: {e}");
+        return ExitCode::from(2);
+    }
     init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -7,6 +7,7 @@ mod durability_support;
 mod engine;
 #[path = "../../fuzz/mutate.rs"]
 mod mutate;
+mod nats_support;
 #[path = "replay_support/pty.rs"]
 mod pty;
 mod replay_support;
@@ -29,6 +30,8 @@ mod fold;
 mod fuzz;
 mod key_times_screen;
 mod log;
+mod nats_cluster;
+mod nats_room;
 mod replay_fidelity;
 mod replay_pty;
 mod replay_seek;
