@@ -35,6 +35,8 @@ pub const SUBJECTS: &str = "warroom.incident.*.events";
 const DUPLICATE_WINDOW: Duration = Duration::from_secs(3600);
 /// How long one publish waits for the server's ack.
 const ACK_WAIT: Duration = Duration::from_secs(3);
+/// A follower that heard nothing this long makes a new consumer from where it is.
+const IDLE_RESUBSCRIBE: Duration = Duration::from_secs(5);
 /// Most events folded (and written to the mirror) at once.
 const MAX_FOLD_BATCH: usize = 4096;
 
@@ -175,7 +177,10 @@ pub async fn follow(
             }
         };
         loop {
-            let Some(first) = messages.next().await else {
+            // Quiet for a while: start again from the last event folded. After a server
+            // restart an ordered consumer can stay silent; a new one resumes the stream.
+            let Ok(Some(first)) = tokio::time::timeout(IDLE_RESUBSCRIBE, messages.next()).await
+            else {
                 break;
             };
             let mut batch = Vec::new();
