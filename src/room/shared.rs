@@ -90,7 +90,7 @@ pub(super) async fn open(
     let room = start_with(
         opened.state,
         (opened.version, opened.version_rx),
-        Writer::Nats(opened.store),
+        Writer::Nats(Box::new(opened.store)),
         Some(Arc::new(mirror.clone())),
     );
     // Presence: who is in the room, on which host.

@@ -21,7 +21,7 @@ pub use nats::NatsStore;
 pub enum Store {
     Memory { next_id: u64 },
     File(FileStore),
-    Nats(NatsStore),
+    Nats(Box<NatsStore>),
 }
 
 impl Store {
