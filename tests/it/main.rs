@@ -30,7 +30,6 @@ mod fold;
 mod fuzz;
 mod key_times_screen;
 mod log;
-mod nats_cluster;
 mod nats_room;
 mod replay_fidelity;
 mod replay_pty;
