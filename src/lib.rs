@@ -20,6 +20,7 @@ pub mod publish;
 pub mod replay;
 pub mod room;
 pub mod sources;
+pub mod store;
 pub mod term;
 pub mod ui;
 

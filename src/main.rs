@@ -14,6 +14,22 @@ fn main() -> ExitCode {
         Some(Command::Log {
             command: LogCommand::Verify { log },
         }) => cli::log_verify::run(log),
+        Some(Command::Log {
+            command: LogCommand::Push { log, incident },
+        }) => cli::log_store::push(
+            args.open.config.as_deref(),
+            args.open.store.as_deref(),
+            log,
+            incident.as_deref(),
+        ),
+        Some(Command::Log {
+            command: LogCommand::Pull { id, output },
+        }) => cli::log_store::pull(
+            args.open.config.as_deref(),
+            args.open.store.as_deref(),
+            id,
+            output.as_deref(),
+        ),
         Some(Command::Replay(r)) => cli::replay::run(r),
         Some(Command::Export(e)) => cli::export::run(e),
         Some(Command::Serve(s)) => cli::serve::run(&args.open, s),
@@ -22,7 +38,11 @@ fn main() -> ExitCode {
         Some(Command::Man) => cli::man::run(),
         Some(Command::Init(i)) => cli::init::run(i),
         Some(Command::Paths) => cli::paths::run(&args.open),
-        Some(Command::Incidents(a)) => cli::incidents::run(a),
+        // `--store nats://…`: the incidents on the stream; else the logs of a directory.
+        Some(Command::Incidents(a)) => match args.open.store.as_deref() {
+            Some(store) => cli::log_store::incidents(args.open.config.as_deref(), Some(store)),
+            None => cli::incidents::run(a),
+        },
         Some(Command::Report(a)) => cli::report::run(a),
     }
 }

@@ -10,6 +10,7 @@
 
 mod held;
 mod look;
+mod shared;
 mod writer;
 
 pub use look::Look;
@@ -17,7 +18,7 @@ pub use look::Look;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::task::{Context, Poll};
 
 use chrono::{DateTime, Utc};
@@ -119,6 +120,9 @@ pub struct RoomHealth {
     pub waiting_events: usize,
     /// Oldest source events dropped to bound what is held.
     pub dropped: u64,
+    /// A shared store (NATS) is unreachable: `waiting_actions` events are recorded
+    /// locally and not yet shared.
+    pub offline: bool,
 }
 
 impl RoomHealth {
@@ -127,6 +131,13 @@ impl RoomHealth {
     pub fn problem(&self) -> Option<String> {
         let e = self.log_error.as_ref()?;
         let n = self.waiting_actions;
+        if self.offline {
+            let s = if n == 1 { "" } else { "s" };
+            return Some(format!(
+                "OFFLINE: {n} event{s} not yet shared ({})",
+                crate::text::line_max(e, 80)
+            ));
+        }
         let s = if n == 1 { "" } else { "s" };
         Some(format!(
             "LOG NOT WRITABLE: {n} action{s} waiting ({})",
@@ -253,6 +264,8 @@ pub enum RoomError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Store(String),
     #[error("drill source {source_name:?}: {message}")]
     Drill {
         source_name: String,
@@ -265,6 +278,9 @@ pub enum RoomError {
 /// (checklists; `drill_started` for a drill; the declaration only with
 /// `[incident] declare = "on_open"`).
 pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, RoomInfo), RoomError> {
+    if let crate::config::StoreConfig::Nats(n) = &config.store {
+        return shared::open(config, n, opts).await;
+    }
     let now = Utc::now();
     let mut drills = Vec::new();
     for s in &config.sources {
@@ -458,7 +474,7 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
     Ok((
         start(
             incident,
-            Writer::Log(Arc::new(Mutex::new(writer))),
+            Writer::File(crate::store::FileStore::new(writer)),
             Some(Arc::new(path.clone())),
         )
         .with_look(Look::load(config)),
@@ -538,8 +554,23 @@ fn first_free(path: &Path) -> PathBuf {
 use writer::Writer;
 
 fn start(incident: Incident, writer: Writer, log_path: Option<Arc<PathBuf>>) -> RoomHandle {
-    let incident = Arc::new(RwLock::new(incident));
     let (vtx, vrx) = watch::channel(0u64);
+    start_with(
+        Arc::new(RwLock::new(incident)),
+        (vtx, vrx),
+        writer,
+        log_path,
+    )
+}
+
+/// Starts the room task on a state (and version) others may update too: a shared store
+/// folds what its stream delivers.
+fn start_with(
+    incident: Arc<RwLock<Incident>>,
+    (vtx, vrx): (watch::Sender<u64>, watch::Receiver<u64>),
+    writer: Writer,
+    log_path: Option<Arc<PathBuf>>,
+) -> RoomHandle {
     let (htx, hrx) = watch::channel(RoomHealth::default());
     let (tx, rx) = mpsc::channel::<Draft>(4096);
     let (ptx, prx) = mpsc::channel::<Submission>(1024);

@@ -44,6 +44,12 @@ pub struct OpenArgs {
     /// Colour theme for this run instead of [ui] theme: a built-in one or NAME.toml in a themes folder
     #[arg(long, value_parser = super::completions::theme_names())]
     pub theme: Option<String>,
+    /// Keep the incident on this NATS JetStream server (nats://HOST:PORT, comma-separated for a cluster) instead of [store] in config
+    #[arg(long, global = true)]
+    pub store: Option<String>,
+    /// The incident's id in a shared store: rooms with the same store and id share one room (default: [incident] id)
+    #[arg(long)]
+    pub incident: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -166,6 +172,22 @@ pub enum LogCommand {
     Verify {
         /// The incident log (JSON Lines)
         log: PathBuf,
+    },
+    /// Publish a local log to the NATS stream (--store or [store]); pushing twice adds nothing
+    Push {
+        /// The incident log (JSON Lines)
+        log: PathBuf,
+        /// The incident id on the stream (default: the log's own)
+        #[arg(long = "as")]
+        incident: Option<String>,
+    },
+    /// Write an incident of the NATS stream (--store or [store]) to a local log
+    Pull {
+        /// The incident id
+        id: String,
+        /// The log to write (default: ID.jsonl; must not exist)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
 }
 

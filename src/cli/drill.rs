@@ -202,6 +202,7 @@ pub fn run(open: &OpenArgs, args: &DrillArgs) -> ExitCode {
         speed: Some(speed),
         new: false,
         theme: open.theme.clone(),
+        ..OpenArgs::default()
     };
     let code = super::open::run(&room_args);
     if !log.exists() {

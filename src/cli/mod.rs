@@ -6,6 +6,7 @@ pub mod drill;
 pub mod export;
 pub mod incidents;
 pub mod init;
+pub mod log_store;
 pub mod log_verify;
 pub mod man;
 pub mod open;

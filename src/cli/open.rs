@@ -51,6 +51,12 @@ pub fn run(args: &OpenArgs) -> ExitCode {
         say(format_args!("warroom: {e}"));
         return ExitCode::from(2);
     }
+    if let Err(e) =
+        super::log_store::apply(&mut config, args.store.as_deref(), args.incident.as_deref())
+    {
+        say(format_args!("warroom: {e}"));
+        return ExitCode::from(2);
+    }
     let log_file = init_tracing();
     if let Some(f) = &log_file {
         local::set_diagnostic_log(f.clone());

@@ -20,6 +20,12 @@ pub fn run(open: &OpenArgs, args: &ServeArgs) -> ExitCode {
         eprintln!("warroom serve: {e}");
         return ExitCode::from(2);
     }
+    if let Err(e) =
+        super::log_store::apply(&mut config, open.store.as_deref(), open.incident.as_deref())
+    {
+        eprintln!("warroom serve: {e}");
+        return ExitCode::from(2);
+    }
     init_logging();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -16,6 +16,9 @@ pub struct IncidentConfig {
     /// `declare = "on_open"`: a new live room is declared at open by whoever opens it.
     /// Default (`"manual"`): it opens "not declared" until a person types `:declare`.
     pub declare_on_open: bool,
+    /// `id = "checkout-2026-11-30"`: the incident's name in a shared store (rooms with the
+    /// same store and id share one room).
+    pub id: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -25,6 +28,7 @@ pub(crate) struct RawIncident {
     severity: Option<Spanned<String>>,
     log: Option<Spanned<String>>,
     declare: Option<Spanned<String>>,
+    id: Option<Spanned<String>>,
 }
 
 pub(crate) fn validate(cx: &mut Ctx, r: Option<&RawIncident>) -> IncidentConfig {
@@ -63,10 +67,17 @@ pub(crate) fn validate(cx: &mut Ctx, r: Option<&RawIncident>) -> IncidentConfig 
             }
         },
     };
+    let id = r.and_then(|r| r.id.as_ref()).and_then(|i| {
+        super::store::incident_id_ok(i.get_ref())
+            .map_err(|m| cx.err(i.span(), m, None))
+            .ok()
+            .map(|()| i.get_ref().clone())
+    });
     IncidentConfig {
         title,
         severity,
         log,
         declare_on_open,
+        id,
     }
 }

@@ -20,6 +20,7 @@ mod raw;
 mod schema;
 mod source;
 mod ssh;
+pub mod store;
 mod ui;
 
 use std::path::{Path, PathBuf};
@@ -40,6 +41,7 @@ pub use source::{
     StatuspageConfig, WebhookConfig, WebhookFields, kinds as source_kinds,
 };
 pub use ssh::SshConfig;
+pub use store::{NatsConfig, StoreConfig};
 pub use ui::UiConfig;
 
 use ctx::Ctx;
@@ -67,6 +69,8 @@ pub struct Config {
     pub publish: Vec<PublishConfig>,
     /// `[comms]`: the update cadence.
     pub comms: CommsConfig,
+    /// `[store]`: the local log (default) or a NATS JetStream stream.
+    pub store: StoreConfig,
     /// Things `warroom check` warns about but that do not stop the room (an `auth_env` or
     /// `token_env` variable that is not set here).
     pub warnings: Vec<ConfigError>,
@@ -91,6 +95,8 @@ pub(crate) struct RawConfig {
     publish: Vec<Spanned<publish::RawPublish>>,
     #[serde(default)]
     comms: Option<Spanned<comms::RawComms>>,
+    #[serde(default)]
+    store: Option<Spanned<store::RawStore>>,
 }
 
 impl Config {
@@ -184,6 +190,15 @@ impl Config {
         let sources = validate_sources(&mut cx, &raw.source);
         let publish = publish::validate_all(&mut cx, &raw.publish, &dir);
         let comms = comms::validate(&mut cx, raw.comms.as_ref());
+        let mut store = store::build(raw.store.as_ref(), &dir).unwrap_or_else(|problems| {
+            for (span, message, help) in problems {
+                cx.err(span, message, help);
+            }
+            StoreConfig::File
+        });
+        for (span, message, help) in store::source_hosts(&raw.source, &mut store) {
+            cx.warn(span, message, help);
+        }
         Ok(Checked {
             config: Config {
                 path,
@@ -196,6 +211,7 @@ impl Config {
                 ssh,
                 publish,
                 comms,
+                store,
                 warnings: cx.warnings,
             },
             errors: cx.errors,

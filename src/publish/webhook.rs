@@ -27,7 +27,7 @@ impl Webhook {
         }
     }
 
-    /// The message as one text: "[public] Checkout failing — investigating", the body,
+    /// The message as one text: "\[public\] Checkout failing — investigating", the body,
     /// then the components and their status.
     pub fn text(job: &Job) -> String {
         let u = &job.update;

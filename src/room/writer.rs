@@ -12,7 +12,7 @@
 //! goes first, then every held draft in order, then one recovery: real events with real
 //! ids, so the live state is always the fold of the log.
 
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -21,8 +21,7 @@ use tokio::time::Instant;
 
 use super::held::{Held, Pending};
 use super::{LOG_SOURCE, RoomHealth, Submission};
-use crate::incident::{Actor, Draft, Event, EventKind, Incident};
-use crate::log::{LogError, LogWriter};
+use crate::incident::{Actor, Draft, EventKind, Incident};
 
 /// Most drafts written as one batch (one write, one fsync).
 const MAX_BATCH: usize = 1024;
@@ -34,65 +33,8 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// How long a stopping room keeps retrying a failing log before giving up on what it holds.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
-pub(super) enum Writer {
-    Memory { next_id: u64 },
-    Log(Arc<Mutex<LogWriter>>),
-}
-
-impl Writer {
-    /// Gives the drafts ids and records them; the events on success.
-    async fn append(&mut self, drafts: Vec<Draft>) -> Result<Vec<Event>, String> {
-        match self {
-            Writer::Memory { next_id } => Ok(drafts
-                .into_iter()
-                .map(|d| {
-                    let e = d.into_event(*next_id);
-                    *next_id = next_id.wrapping_add(1);
-                    e
-                })
-                .collect()),
-            Writer::Log(w) => {
-                let w = w.clone();
-                let res = tokio::task::spawn_blocking(move || {
-                    let mut w = match w.lock() {
-                        Ok(g) => g,
-                        Err(p) => p.into_inner(),
-                    };
-                    let mut id = w.next_id();
-                    let events: Vec<Event> = drafts
-                        .into_iter()
-                        .map(|d| {
-                            let e = d.into_event(id);
-                            id = id.wrapping_add(1);
-                            e
-                        })
-                        .collect();
-                    w.append(&events).map(|()| events)
-                })
-                .await;
-                match res {
-                    Ok(Ok(events)) => Ok(events),
-                    Ok(Err(e)) => Err(reason(&e)),
-                    Err(e) => Err(format!("log writer failed: {e}")),
-                }
-            }
-        }
-    }
-}
-
-/// The cause in words a person reads in the header: "No space left on device".
-fn reason(e: &LogError) -> String {
-    match e {
-        LogError::Io { source, .. } => {
-            let s = source.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
-            }
-        }
-        other => other.to_string(),
-    }
-}
+/// The room's store (`crate::store`): the rest of the room does not know which it is.
+pub(super) type Writer = crate::store::Store;
 
 /// The log is failing: since when, why, when to try again.
 struct Failure {
@@ -150,7 +92,7 @@ impl Room {
         let mut from_people = Vec::with_capacity(16);
         loop {
             let due = fail.as_ref().is_none_or(|f| Instant::now() >= f.retry_at);
-            if due && (!held.is_empty() || fail.is_some()) {
+            if due && (!held.is_empty() || fail.is_some() || self.unshared() > 0) {
                 self.flush(&mut held, &mut fail, &mut version).await;
             }
             self.publish(&held, &fail, &mut version);
@@ -197,8 +139,19 @@ impl Room {
         let _ = self.done.send(true);
     }
 
+    /// Events recorded locally and not yet in a shared store.
+    fn unshared(&self) -> usize {
+        match &self.writer {
+            Writer::Nats(n) => n.unshared(),
+            _ => 0,
+        }
+    }
+
     /// Writes what is held, batch by batch, until it is all written or a write fails.
     async fn flush(&mut self, held: &mut Held, fail: &mut Option<Failure>, version: &mut u64) {
+        if let Writer::Nats(store) = &mut self.writer {
+            return flush_shared(store, held, fail).await;
+        }
         loop {
             let n = held.len().min(MAX_BATCH);
             let mut drafts = Vec::with_capacity(n + 1);
@@ -250,7 +203,7 @@ impl Room {
                     }
                     *version += 1;
                     // No view listening is fine: sources keep the room going.
-                    let _ = self.version.send(*version);
+                    self.version.send_modify(|v| *v += 1);
                     if recovery {
                         return;
                     }
@@ -285,12 +238,21 @@ impl Room {
 
     /// Shares the room's health; a change the header shows bumps the version.
     fn publish(&self, held: &Held, fail: &Option<Failure>, version: &mut u64) {
+        let unshared = self.unshared();
         let h = match fail {
+            Some(f) if matches!(self.writer, Writer::Nats(_)) => RoomHealth {
+                log_error: Some(f.reason.clone()),
+                waiting_actions: unshared + held.len(),
+                waiting_events: unshared + held.len(),
+                dropped: 0,
+                offline: true,
+            },
             Some(f) => RoomHealth {
                 log_error: Some(f.reason.clone()),
                 waiting_actions: held.actions(),
                 waiting_events: held.len(),
                 dropped: held.dropped(),
+                offline: false,
             },
             None => RoomHealth::default(),
         };
@@ -306,7 +268,64 @@ impl Room {
         });
         if shown_changed {
             *version += 1;
-            let _ = self.version.send(*version);
+            self.version.send_modify(|v| *v += 1);
+        }
+    }
+}
+
+/// A shared store: stages what is held in the outbox (on disk, so nothing is lost from
+/// here on), then publishes the outbox in order. The events are folded when the stream
+/// delivers them (`store::nats::follow`); receipts are answered at the server's ack.
+/// While the server is unreachable the room is offline: retried with backoff, the header
+/// counts what is not yet shared.
+async fn flush_shared(
+    store: &mut crate::store::NatsStore,
+    held: &mut Held,
+    fail: &mut Option<Failure>,
+) {
+    let n = held.len();
+    if n > 0 {
+        let drafts: Vec<Draft> = held.front(n).cloned().collect();
+        let staged = store.stage(drafts.into_iter().map(|d| (d, None)).collect(), false);
+        match staged {
+            Ok(()) => {
+                let acks = held.pop_front(n).into_iter().map(|p| p.ack).collect();
+                store.attach(acks);
+            }
+            Err(reason) => {
+                fail_with(fail, format!("cannot write the outbox: {reason}"));
+                return;
+            }
+        }
+    }
+    match store.share().await {
+        Ok(()) => {
+            if fail.take().is_some() {
+                tracing::info!("NATS reachable again; the outbox is shared");
+            }
+        }
+        Err(reason) => fail_with(fail, reason),
+    }
+}
+
+/// Records a failure (or a further one: longer backoff).
+fn fail_with(fail: &mut Option<Failure>, reason: String) {
+    let now = Instant::now();
+    match fail {
+        Some(f) => {
+            f.backoff = (f.backoff * 2).min(MAX_BACKOFF);
+            f.retry_at = now + f.backoff;
+            f.reason = reason;
+        }
+        None => {
+            tracing::warn!(error = %reason, "cannot share events; keeping them in the outbox");
+            *fail = Some(Failure {
+                since: Utc::now(),
+                reason,
+                backoff: FIRST_BACKOFF,
+                retry_at: now + FIRST_BACKOFF,
+                written: true,
+            });
         }
     }
 }
@@ -320,6 +339,7 @@ fn give_up(held: &mut Held, f: &Failure) -> RoomHealth {
         waiting_actions: held.actions(),
         waiting_events: held.len(),
         dropped: held.dropped(),
+        offline: false,
     };
     let all = held.take_all();
     tracing::error!(

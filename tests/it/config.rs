@@ -602,7 +602,7 @@ fn a_source_key_of_another_kind_or_a_kind_that_is_no_string_is_named_with_what_i
     let place = place_of("k.toml", &config, "query = ");
     assert!(
         said.contains(&format!(
-            "{place}: `query` is not a setting of a drill source\n  help: drill sources take: kind, name, every, timeout, max_bytes, path, speed"
+            "{place}: `query` is not a setting of a drill source\n  help: drill sources take: kind, name, every, timeout, max_bytes, host, path, speed"
         )),
         "{said}"
     );

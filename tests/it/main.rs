@@ -7,6 +7,7 @@ mod durability_support;
 mod engine;
 #[path = "../../fuzz/mutate.rs"]
 mod mutate;
+mod nats_support;
 #[path = "replay_support/pty.rs"]
 mod pty;
 mod publish_support;
@@ -38,6 +39,7 @@ mod fuzz;
 mod install;
 mod key_times_screen;
 mod log;
+mod nats_room;
 mod pagerduty;
 mod publish_config;
 mod publish_cstate;

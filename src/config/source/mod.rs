@@ -81,6 +81,15 @@ pub(crate) struct RawSource {
     every: Option<Spanned<DurationText>>,
     timeout: Option<Spanned<DurationText>>,
     max_bytes: Option<Spanned<i64>>,
+    /// With a shared store: the one host whose room runs this source (`[store] host`).
+    host: Option<Spanned<String>>,
+}
+
+impl RawSource {
+    /// `name` and `host` when both are written (see `store::source_hosts`).
+    pub(crate) fn name_and_host(&self) -> Option<(&Spanned<String>, &Spanned<String>)> {
+        Some((self.name.as_ref()?, self.host.as_ref()?))
+    }
 }
 
 /// The kinds, by the name written in `kind = "…"`, each with the keys only it accepts.
@@ -251,6 +260,7 @@ mod tests {
                 "every",
                 "timeout",
                 "max_bytes",
+                "host",
                 "path",
                 "speed"
             ]
