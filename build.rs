@@ -1,14 +1,13 @@
-//! Build script: records the git commit the binary is built from (for `warroom --version`)
-//! and makes the list of built-in update templates from `templates/updates/*.md`, so
-//! adding a template is adding its file.
+//! Build script: records the git commit the binary is built from (for `warroom --version`).
+//! (The update templates are embedded by `ui::template::builtin_source`, one per state.)
 #![forbid(unsafe_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
     commit();
-    templates();
 }
 
 fn git(args: &[&str]) -> Option<String> {
@@ -60,41 +59,5 @@ fn watch(path: impl AsRef<Path>) {
     let path = path.as_ref();
     if path.exists() {
         println!("cargo:rerun-if-changed={}", path.display());
-    }
-}
-
-/// `$OUT_DIR/templates.rs`: `(name, text)` of each `templates/updates/NAME.md`, sorted by
-/// name, each embedded with `include_str!`. No folder: an empty list.
-fn templates() {
-    let dir = Path::new("templates").join("updates");
-    println!("cargo:rerun-if-changed=build.rs");
-    watch(&dir);
-    let mut files: Vec<(String, PathBuf)> = std::fs::read_dir(&dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "md"))
-                .filter_map(|p| {
-                    let name = p.file_stem()?.to_str()?.to_string();
-                    let abs = std::fs::canonicalize(&p).ok()?;
-                    Some((name, abs))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    files.sort();
-    let mut code = String::from(
-        "/// Built-in update templates: `(name, text)` of `templates/updates/NAME.md`.\npub const TEMPLATES: &[(&str, &str)] = &[\n",
-    );
-    for (name, path) in &files {
-        code.push_str(&format!(
-            "    ({name:?}, include_str!({:?})),\n",
-            path.display().to_string()
-        ));
-    }
-    code.push_str("];\n");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("templates.rs");
-    if let Err(e) = std::fs::write(&out, code) {
-        println!("cargo:warning=cannot write {}: {e}", out.display());
     }
 }

@@ -1,6 +1,7 @@
 //! The incident desk over 1,000 logs of 10,000 events each: `warroom incidents` (header
-//! and kind-filtered summary of each log) and `warroom report` (a full fold of each).
-//! Budget for the list: under 1 s. Run: `cargo bench --bench desk`.
+//! and kind-filtered summary of each log, cold and with the folder's list cache) and
+//! `warroom report` (a full fold of each). Budget for the list: under 1 s. Run: `cargo
+//! bench --bench desk` (`-- "incidents list"` for the list alone).
 
 use std::time::Duration;
 
@@ -34,7 +35,19 @@ fn desk(c: &mut Criterion) {
     let mut g = c.benchmark_group("desk");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
-    g.bench_function("incidents list", |b| {
+    // Cold: no list cache, every log is read (the first list of a folder).
+    let cache = dir.path().join(warroom::desk::cache::FILE);
+    g.bench_function("incidents list (cold)", |b| {
+        b.iter(|| {
+            let _ = std::fs::remove_file(&cache);
+            let l = warroom::desk::list::list(dir.path()).expect("list");
+            assert_eq!(l.incidents.len(), logs);
+            l.incidents.len()
+        })
+    });
+    // Warm: the cache of the last list; only logs that changed since are read.
+    let _ = warroom::desk::list::list(dir.path()).expect("list");
+    g.bench_function("incidents list (warm)", |b| {
         b.iter(|| {
             let l = warroom::desk::list::list(dir.path()).expect("list");
             assert_eq!(l.incidents.len(), logs);

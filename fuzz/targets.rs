@@ -655,7 +655,7 @@ fn alertmanager(data: &[u8]) {
             let kinds = tracker.apply(updates);
             source_events("fuzz alerts", kinds);
         }
-        Err(e) => source_error("fuzz alerts", &e),
+        Err(e) => source_error("fuzz alerts", &e.to_string()),
     }
 }
 

@@ -9,7 +9,6 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod assets;
-pub mod builtin_templates;
 pub mod cli;
 pub mod config;
 pub mod desk;

@@ -30,7 +30,7 @@ fn main() -> ExitCode {
             id,
             output.as_deref(),
         ),
-        Some(Command::Replay(r)) => cli::replay::run(r),
+        Some(Command::Replay(r)) => cli::replay::run(r, args.open.theme.as_deref()),
         Some(Command::Export(e)) => cli::export::run(e),
         Some(Command::Serve(s)) => cli::serve::run(&args.open, s),
         Some(Command::Drill(d)) => cli::drill::run(&args.open, d),
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
         // `--store nats://…`: the incidents on the stream; else the logs of a directory.
         Some(Command::Incidents(a)) => match args.open.store.as_deref() {
             Some(store) => cli::log_store::incidents(args.open.config.as_deref(), Some(store)),
-            None => cli::incidents::run(a),
+            None => cli::incidents::run(a, args.open.config.as_deref()),
         },
         Some(Command::Report(a)) => cli::report::run(a),
     }

@@ -40,7 +40,8 @@ pub fn themes_dir() -> Option<PathBuf> {
     Some(config_home()?.join("themes"))
 }
 
-/// `$XDG_CONFIG_HOME/warroom/templates`: `NAME.md` there overrides a built-in update template.
+/// `$XDG_CONFIG_HOME/warroom/templates`: `updates/STATE.md` there overrides a built-in update
+/// template (`assets::templates`).
 pub fn templates_dir() -> Option<PathBuf> {
     Some(config_home()?.join("templates"))
 }

@@ -10,6 +10,7 @@
 
 mod held;
 mod look;
+mod opening;
 mod shared;
 mod writer;
 
@@ -282,26 +283,7 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
         return shared::open(config, n, opts).await;
     }
     let now = Utc::now();
-    let mut drills = Vec::new();
-    for s in &config.sources {
-        if let SourceKind::Drill(d) = &s.kind {
-            let loaded = drill::load(&d.path, &config.dir).map_err(|e| RoomError::Drill {
-                source_name: s.name.clone(),
-                message: e.to_string(),
-            })?;
-            let speed = opts
-                .speed
-                .filter(|v| *v > 0.0 && v.is_finite())
-                .or(d.speed)
-                .unwrap_or(loaded.header.speed);
-            drills.push(DrillPlan {
-                source: s.name.clone(),
-                drill: loaded,
-                speed,
-                started: now,
-            });
-        }
-    }
+    let mut drills = opening::drills(config, opts.speed, now)?;
     let first_drill = drills.first().map(|p| p.drill.header.clone());
     let first_drill = first_drill.as_ref();
     let title = first_drill.map_or(config.incident.title.clone(), |h| h.title.clone());
@@ -384,72 +366,9 @@ pub async fn open(config: &Config, opts: RoomOptions) -> Result<(RoomHandle, Roo
             .unwrap_or("incident")
             .to_string();
         let mut w = LogWriter::create(&path, &incident_id)?;
-        let mut seed = Vec::new();
-        match first_drill {
-            Some(h) => seed.push(Draft::new(
-                now,
-                Actor::System,
-                EventKind::DrillStarted {
-                    scenario: h.name.clone(),
-                    speed: drills.first().map_or(h.speed, |p| p.speed),
-                    title: Some(h.title.clone()),
-                    severity: Some(h.severity),
-                    briefing: Some(
-                        [
-                            ("", &h.summary),
-                            ("Based on: ", &h.based_on),
-                            ("Invented: ", &h.invented),
-                        ]
-                        .iter()
-                        .filter(|(_, t)| !t.trim().is_empty())
-                        .map(|(k, t)| format!("{k}{}", t.trim()))
-                        .collect::<Vec<_>>()
-                        .join("\n\n"),
-                    )
-                    .filter(|b| !b.is_empty()),
-                    reference: Some(h.reference.clone()),
-                    impact: h.impact,
-                },
-            )),
-            // A live room is declared by a person (`:declare`), or at open only when the
-            // config says `declare = "on_open"`; until then it shows the config's title.
-            None if config.incident.declare_on_open => seed.push(Draft::new(
-                now,
-                Actor::Person(opts.user.clone()),
-                EventKind::IncidentDeclared {
-                    title: config.incident.title.clone(),
-                    severity: config.incident.severity,
-                },
-            )),
-            None => seed.push(Draft::new(
-                now,
-                Actor::System,
-                EventKind::RoomOpened {
-                    title: config.incident.title.clone(),
-                    severity: config.incident.severity,
-                },
-            )),
-        }
-        for (list, items) in config.checklists.lists() {
-            if !items.is_empty() {
-                seed.push(Draft::new(
-                    now,
-                    Actor::System,
-                    EventKind::ChecklistDefined {
-                        list: list.to_string(),
-                        items: items.to_vec(),
-                        done_when: config
-                            .checklists
-                            .done_when
-                            .get(list)
-                            .cloned()
-                            .unwrap_or_default(),
-                    },
-                ));
-            }
-        }
-        // The cadence and the silent-page alarm's delay, so the fold derives them.
-        seed.push(Draft::new(now, Actor::System, config.comms.event()));
+        let drill_started = first_drill
+            .map(|h| opening::drill_started(h, drills.first().map_or(h.speed, |p| p.speed), now));
+        let seed = opening::seed(config, &opts.user, now, drill_started);
         let mut id = w.next_id();
         let events: Vec<Event> = seed
             .into_iter()

@@ -20,8 +20,8 @@ pub enum ThemeError {
         source: std::io::Error,
     },
     /// The file is not a valid theme; the message names the file and the key.
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] crate::ui::theme::ThemeParseError),
 }
 
 /// `$XDG_CONFIG_HOME/warroom/themes` (or `~/.config/warroom/themes`).
@@ -74,7 +74,7 @@ pub fn check_all(extra_dirs: &[PathBuf]) -> Vec<String> {
         if let Some(src) = builtin_source(name)
             && let Err(e) = Theme::parse(name, src, &format!("themes/{name}.toml (built in)"))
         {
-            errs.push(e);
+            errs.push(e.to_string());
         }
     }
     for p in toml_files(&search_dirs(extra_dirs)) {

@@ -42,7 +42,7 @@ pub struct OpenArgs {
     #[arg(long, conflicts_with = "log")]
     pub new: bool,
     /// Colour theme for this run instead of [ui] theme: a built-in one or NAME.toml in a themes folder
-    #[arg(long, value_parser = super::completions::theme_names())]
+    #[arg(long, global = true, value_parser = super::completions::theme_names())]
     pub theme: Option<String>,
     /// Keep the incident on this NATS JetStream server (nats://HOST:PORT, comma-separated for a cluster) instead of [store] in config
     #[arg(long, global = true)]
@@ -50,6 +50,9 @@ pub struct OpenArgs {
     /// The incident's id in a shared store: rooms with the same store and id share one room (default: [incident] id)
     #[arg(long)]
     pub incident: Option<String>,
+    /// Open the log without playing the config's drills into it (how a picked incident opens)
+    #[arg(long)]
+    pub no_drill: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -146,13 +149,17 @@ pub enum ExportFormat {
     Json,
     /// The timeline, one row per entry
     Csv,
+    /// The follow-ups (`:action`) as a JSON array
+    Actions,
+    /// The follow-ups as a Markdown task list to paste into an issue tracker
+    ActionsMd,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct ExportArgs {
     /// The incident log (JSON Lines)
     pub log: PathBuf,
-    /// markdown: postmortem draft; json: the folded incident; csv: the timeline
+    /// markdown: postmortem draft; json: the folded incident; csv: the timeline; actions / actions-md: the follow-ups
     #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
     pub format: ExportFormat,
     /// Include every event in the timeline, not only people's entries and key signal changes

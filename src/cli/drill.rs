@@ -108,6 +108,13 @@ pub fn drill_config(found: &Found, base: &Config, log: &Path) -> String {
     incident.insert("title".into(), found.header.title.clone().into());
     incident.insert("severity".into(), found.header.severity.as_str().into());
     incident.insert("log".into(), log.display().to_string().into());
+    // On a shared store the drill plays on the stream, as incident `[incident] id`.
+    if let crate::config::StoreConfig::Nats(n) = &base.store {
+        if let Some(id) = &base.incident.id {
+            incident.insert("id".into(), id.clone().into());
+        }
+        t.insert("store".into(), store_table(n).into());
+    }
     t.insert("incident".into(), incident.into());
     let mut ui = toml::Table::new();
     ui.insert("theme".into(), base.ui.theme.clone().into());
@@ -144,6 +151,42 @@ pub fn drill_config(found: &Found, base: &Config, log: &Path) -> String {
     toml::to_string(&t).unwrap_or_default()
 }
 
+/// `[store]` as the drill room's config writes it.
+fn store_table(n: &crate::config::NatsConfig) -> toml::Table {
+    let mut s = toml::Table::new();
+    s.insert("kind".into(), "nats".into());
+    s.insert("url".into(), n.urls.join(",").into());
+    s.insert("stream".into(), n.stream.clone().into());
+    s.insert("replicas".into(), (n.replicas as i64).into());
+    s.insert("tls".into(), n.tls.into());
+    s.insert("host".into(), n.host.clone().into());
+    if let Some(v) = &n.token_env {
+        s.insert("token_env".into(), v.clone().into());
+    }
+    if let Some(c) = &n.creds_file {
+        let abs = std::path::absolute(c).unwrap_or_else(|_| c.clone());
+        s.insert("creds_file".into(), abs.display().to_string().into());
+    }
+    s
+}
+
+/// The incident id a drill on a shared store plays as when none is given:
+/// `drill-NAME-YYYYMMDD-HHMMSS`.
+fn drill_incident_id(name: &str) -> String {
+    let name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(80)
+        .collect();
+    format!("drill-{name}-{}", Utc::now().format("%Y%m%d-%H%M%S"))
+}
+
 /// The report of a finished drill log.
 pub fn report_of(log: &Path, header: &DrillHeader, speed: f64) -> Result<DrillReport, String> {
     let mut events = Vec::new();
@@ -168,13 +211,24 @@ pub fn run(open: &OpenArgs, args: &DrillArgs) -> ExitCode {
         Some(p) => crate::assets::load_config(Some(p)),
         None => crate::assets::load_config(None).or_else(|_| Config::load_embedded()),
     };
-    let base = match base {
+    let mut base = match base {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(1);
         }
     };
+    // `--store` and `--incident` (or the config's [store]): the drill plays on the stream.
+    if let Err(e) =
+        super::log_store::apply(&mut base, open.store.as_deref(), open.incident.as_deref())
+    {
+        eprintln!("warroom drill: {e}");
+        return ExitCode::from(2);
+    }
+    let shared = matches!(base.store, crate::config::StoreConfig::Nats(_));
+    if shared && base.incident.id.is_none() {
+        base.incident.id = Some(drill_incident_id(&found.header.name));
+    }
     let log = open.log.clone().unwrap_or_else(|| {
         PathBuf::from("incidents").join(format!(
             "drill-{}-{}.jsonl",
@@ -212,6 +266,9 @@ pub fn run(open: &OpenArgs, args: &DrillArgs) -> ExitCode {
         Ok(r) => {
             println!("{}", r.render_text());
             println!("The drill's log: {}", log.display());
+            if let (true, Some(id)) = (shared, &base.incident.id) {
+                println!("On the stream as incident {}", crate::text::line(id));
+            }
             code
         }
         Err(e) => {

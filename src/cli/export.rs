@@ -1,4 +1,4 @@
-//! `warroom export LOG --format markdown|json|csv [--all] [-o FILE]`.
+//! `warroom export LOG --format markdown|json|csv|actions|actions-md [--all] [-o FILE]`.
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -10,6 +10,8 @@ pub fn format(f: ExportFormat) -> Format {
         ExportFormat::Markdown => Format::Markdown,
         ExportFormat::Json => Format::Json,
         ExportFormat::Csv => Format::Csv,
+        ExportFormat::Actions => Format::Actions,
+        ExportFormat::ActionsMd => Format::ActionsMarkdown,
     }
 }
 

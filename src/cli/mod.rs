@@ -14,6 +14,7 @@ pub mod paths;
 pub mod replay;
 pub mod report;
 pub mod serve;
+pub mod start_offer;
 pub mod version;
 
 /// `--theme NAME` replaces the config's `[ui] theme` when that theme loads (built in, or

@@ -62,6 +62,53 @@ pub fn run(args: &OpenArgs) -> ExitCode {
         local::set_diagnostic_log(f.clone());
     }
     let user = user_name(args.user.as_deref());
+    let mut log_path = chosen_log(args.log.as_ref(), args.new, &config);
+    if args.no_drill {
+        without_drills(&mut config);
+    }
+    // No config of its own (the bundled drill): offer the open incidents here first.
+    if config.path.is_none() && log_path.is_none() && super::incidents::interactive() {
+        match super::start_offer::offer(&config) {
+            Some(c) if c.replay => return super::incidents::open_choice(&c, None),
+            Some(c) => {
+                without_drills(&mut config);
+                log_path = Some(c.path);
+            }
+            None => {}
+        }
+    }
+    loop {
+        let (code, picked) = run_room(args, &config, &user, log_file.as_ref(), log_path);
+        let Some(c) = picked else { return code };
+        if c.replay {
+            return super::incidents::open_choice(&c, None);
+        }
+        // Picked in `:incidents`: open that incident's room (never the config's drill
+        // into it).
+        without_drills(&mut config);
+        log_path = Some(c.path);
+    }
+}
+
+/// A picked incident is opened as it is: the config's drills do not play into it.
+pub fn without_drills(config: &mut Config) {
+    config
+        .sources
+        .retain(|s| !matches!(s.kind, crate::config::SourceKind::Drill(_)));
+}
+
+/// Runs one room on this terminal; the exit code, and the incident picked in its
+/// `:incidents` list (the room was left to open it).
+fn run_room(
+    args: &OpenArgs,
+    config: &Config,
+    user: &str,
+    log_file: Option<&PathBuf>,
+    log_path: Option<PathBuf>,
+) -> (ExitCode, Option<crate::ui::incidents_popup::Choice>) {
+    let user = user.to_string();
+    let log_file = log_file.cloned();
+    let slot = crate::ui::incidents_popup::ChoiceSlot::default();
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -70,16 +117,16 @@ pub fn run(args: &OpenArgs) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             say(format_args!("warroom: cannot start: {e}"));
-            return ExitCode::from(1);
+            return (ExitCode::from(1), None);
         }
     };
     let opts = RoomOptions {
         user: user.clone(),
-        log_path: chosen_log(args.log.as_ref(), args.new, &config),
+        log_path,
         speed: args.speed,
     };
     let result = rt.block_on(async {
-        let (room, info) = start_room(&config, opts).await?;
+        let (room, info) = start_room(config, opts).await?;
         // `--ssh ADDR` (or `[ssh] listen`): responders join this room beside the local view.
         let ssh_addr = args.ssh.clone().or_else(|| config.ssh.listen.clone());
         let server = match ssh_addr {
@@ -103,6 +150,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             None => None,
         };
         let mut app = app_for(&room, &user);
+        app.opts.chosen = Some(slot.clone());
         if let Some(m) = continuing(&room, &info) {
             app.notify(m, false);
         }
@@ -127,7 +175,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
                         .as_deref()
                         .map_or("no diagnostic log".into(), |f| f.display().to_string())
                 ));
-                return ExitCode::from(1);
+                return (ExitCode::from(1), None);
             }
             if exit != local::Exit::Hangup {
                 // The first thing printed after leaving: where the record is.
@@ -137,7 +185,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
                     info.log_path.display()
                 );
             }
-            ExitCode::SUCCESS
+            (ExitCode::SUCCESS, slot.take())
         }
         Err(e) => {
             local::restore_terminal();
@@ -145,7 +193,7 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             if let Some(f) = log_file {
                 say(format_args!("details: {}", f.display()));
             }
-            ExitCode::from(1)
+            (ExitCode::from(1), None)
         }
     }
 }

@@ -40,9 +40,9 @@ pub fn lines(paths: &Paths, theme: &str) -> Vec<String> {
         .iter()
         .map(|(f, _)| f.strip_suffix(".jsonl").unwrap_or(f))
         .collect();
-    let templates: Vec<&str> = crate::builtin_templates::TEMPLATES
+    let templates: Vec<&str> = crate::incident::IncidentState::ALL
         .iter()
-        .map(|(n, _)| *n)
+        .map(|s| s.as_str())
         .collect();
     v.push(format!(
         "  {:<16}config.toml; themes {}; templates {}; drills {}",

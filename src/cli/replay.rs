@@ -5,7 +5,17 @@ use super::args::ReplayArgs;
 use crate::replay::{Replay, parse_at, review_path};
 use crate::term::replay::{ReplayView, ReviewTarget};
 
-pub fn run(args: &ReplayArgs) -> ExitCode {
+/// `theme`: the global `--theme` (before or after `replay`); a name that does not load
+/// is refused before the terminal is taken.
+pub fn run(args: &ReplayArgs, theme: Option<&str>) -> ExitCode {
+    let theme = match theme.map(|n| crate::assets::themes::load(n, &[])) {
+        None => None,
+        Some(Ok(t)) => Some(t),
+        Some(Err(e)) => {
+            eprintln!("warroom replay: --theme: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let opened = match Replay::open(&args.log) {
         Ok(o) => o,
         Err(e) => {
@@ -16,7 +26,7 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut replay = opened.replay;
+    let replay = opened.replay;
     if replay.is_empty() {
         eprintln!(
             "warroom replay: {} holds no events to replay",
@@ -28,18 +38,20 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
         eprintln!("warroom replay: --speed must be a positive number (1, 2, 10, 60, 600)");
         return ExitCode::from(2);
     }
-    replay.clock_mut().set_speed(args.speed);
-    if let Some(at) = &args.at {
-        match parse_at(at, replay.start()) {
-            Some(t) => replay.seek(t),
-            None => {
-                eprintln!(
-                    "warroom replay: --at {at:?}: expected T+mm:ss, T+hh:mm:ss, HH:MM[:SS] (UTC) or an RFC 3339 time"
-                );
-                return ExitCode::from(2);
-            }
+    let at = match args
+        .at
+        .as_deref()
+        .map(|at| (at, parse_at(at, replay.start())))
+    {
+        None => None,
+        Some((_, Some(t))) => Some(t),
+        Some((at, None)) => {
+            eprintln!(
+                "warroom replay: --at {at:?}: expected T+mm:ss, T+hh:mm:ss, HH:MM[:SS] (UTC) or an RFC 3339 time"
+            );
+            return ExitCode::from(2);
         }
-    }
+    };
     let user = args
         .user
         .clone()
@@ -54,6 +66,13 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
             incident: opened.header.incident.clone(),
         }),
     );
+    view.set_speed(args.speed);
+    if let Some(t) = theme {
+        view.set_theme(t);
+    }
+    if let Some(t) = at {
+        view.seek(t);
+    }
     let mut warn = Vec::new();
     if !opened.recovery.damaged.is_empty() {
         warn.push(format!(

@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthChar;
 
+use super::cache::{self, Cache};
 use super::summary::{Summary, summarize};
 use crate::incident::format_duration;
 
 /// The logs of a directory: summaries, and the files that could not be read with why.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Listing {
     pub incidents: Vec<Summary>,
     pub unreadable: Vec<(PathBuf, String)>,
@@ -30,16 +31,30 @@ pub fn list(dir: &Path) -> Result<Listing, String> {
         .collect();
     paths.sort();
     // One thread per core, each summarising a share of the logs.
+    // Logs unchanged since the last list come from the folder's cache (see `cache`).
+    let cache = Cache::load(dir);
+    let mut out = Listing::default();
+    let mut fresh: Vec<(Summary, Option<(u64, u128)>)> = Vec::new();
+    let mut todo: Vec<(PathBuf, Option<(u64, u128)>)> = Vec::new();
+    for p in paths {
+        let st = cache::stamp(&p);
+        match cache.get(&p, st) {
+            Some(s) => fresh.push((s, st)),
+            None => todo.push((p, st)),
+        }
+    }
+    let reread = !todo.is_empty();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let share = paths.len().div_ceil(workers).max(1);
-    let results: Vec<(PathBuf, Result<Summary, String>)> = std::thread::scope(|sc| {
-        let handles: Vec<_> = paths
+    let share = todo.len().div_ceil(workers).max(1);
+    type Read = (PathBuf, Option<(u64, u128)>, Result<Summary, String>);
+    let results: Vec<Read> = std::thread::scope(|sc| {
+        let handles: Vec<_> = todo
             .chunks(share)
             .map(|chunk| {
                 sc.spawn(move || {
                     chunk
                         .iter()
-                        .map(|p| (p.clone(), summarize(p)))
+                        .map(|(p, st)| (p.clone(), *st, summarize(p)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -48,17 +63,20 @@ pub fn list(dir: &Path) -> Result<Listing, String> {
             .into_iter()
             .flat_map(|h| {
                 h.join()
-                    .unwrap_or_else(|_| vec![(PathBuf::new(), Err("internal error".into()))])
+                    .unwrap_or_else(|_| vec![(PathBuf::new(), None, Err("internal error".into()))])
             })
             .collect()
     });
-    let mut out = Listing::default();
-    for (p, r) in results {
+    for (p, st, r) in results {
         match r {
-            Ok(s) => out.incidents.push(s),
+            Ok(s) => fresh.push((s, st)),
             Err(e) => out.unreadable.push((p, e)),
         }
     }
+    if reread || fresh.len() != cache.len() {
+        Cache::of(&fresh).save(dir);
+    }
+    out.incidents = fresh.into_iter().map(|(s, _)| s).collect();
     out.incidents.sort_by(|a, b| {
         b.is_open()
             .cmp(&a.is_open())
@@ -108,6 +126,52 @@ pub fn age(d: chrono::Duration) -> String {
     }
 }
 
+/// The column titles of [`row`].
+pub fn header() -> String {
+    format!(
+        "{}  {}  {}  {}  {}  {}  {}  {}  {}",
+        fit("SEV", 4),
+        fit("STATE", 13),
+        fit("TITLE", 36),
+        fit("STARTED (UTC)", 16),
+        fit("DURATION", 14),
+        fit("COMMANDER", 12),
+        fit("PUBLIC UPDATE", 13),
+        fit("KIND", 5),
+        "LOG"
+    )
+}
+
+/// One incident's line of the list, ages counted to `now`.
+pub fn row(s: &Summary, now: DateTime<Utc>) -> String {
+    let duration = match s.resolved_at {
+        Some(r) if !s.is_open() => format_duration(r - s.started),
+        _ => format!("open {}", age(now - s.started)),
+    };
+    let update = match s.last_public_update {
+        Some(u) => format!("{} ago", age(now - u)),
+        None => "none".into(),
+    };
+    let kind = if s.drill.is_some() { "drill" } else { "real" };
+    let mut log = file_name(&s.path);
+    if s.damaged > 0 {
+        let l = if s.damaged == 1 { "line" } else { "lines" };
+        log.push_str(&format!(" ({} damaged {l})", s.damaged));
+    }
+    format!(
+        "{}  {}  {}  {}  {}  {}  {}  {}  {}",
+        fit(s.severity.as_str(), 4),
+        fit(s.state.as_str(), 13),
+        fit(&s.title, 36),
+        fit(&s.started.format("%Y-%m-%d %H:%M").to_string(), 16),
+        fit(&duration, 14),
+        fit(s.commander.as_deref().unwrap_or("-"), 12),
+        fit(&update, 13),
+        fit(kind, 5),
+        log
+    )
+}
+
 /// The listing as text, ages counted to `now`.
 pub fn render(listing: &Listing, now: DateTime<Utc>) -> String {
     let mut out = String::new();
@@ -116,46 +180,12 @@ pub fn render(listing: &Listing, now: DateTime<Utc>) -> String {
         return out;
     }
     if !listing.incidents.is_empty() {
-        out.push_str(&format!(
-            "{}  {}  {}  {}  {}  {}  {}  {}  {}\n",
-            fit("SEV", 4),
-            fit("STATE", 13),
-            fit("TITLE", 36),
-            fit("STARTED (UTC)", 16),
-            fit("DURATION", 14),
-            fit("COMMANDER", 12),
-            fit("PUBLIC UPDATE", 13),
-            fit("KIND", 5),
-            "LOG"
-        ));
+        out.push_str(&header());
+        out.push('\n');
     }
     for s in &listing.incidents {
-        let duration = match s.resolved_at {
-            Some(r) if !s.is_open() => format_duration(r - s.started),
-            _ => format!("open {}", age(now - s.started)),
-        };
-        let update = match s.last_public_update {
-            Some(u) => format!("{} ago", age(now - u)),
-            None => "none".into(),
-        };
-        let kind = if s.drill.is_some() { "drill" } else { "real" };
-        let mut log = file_name(&s.path);
-        if s.damaged > 0 {
-            let l = if s.damaged == 1 { "line" } else { "lines" };
-            log.push_str(&format!(" ({} damaged {l})", s.damaged));
-        }
-        out.push_str(&format!(
-            "{}  {}  {}  {}  {}  {}  {}  {}  {}\n",
-            fit(s.severity.as_str(), 4),
-            fit(s.state.as_str(), 13),
-            fit(&s.title, 36),
-            fit(&s.started.format("%Y-%m-%d %H:%M").to_string(), 16),
-            fit(&duration, 14),
-            fit(s.commander.as_deref().unwrap_or("-"), 12),
-            fit(&update, 13),
-            fit(kind, 5),
-            log
-        ));
+        out.push_str(&row(s, now));
+        out.push('\n');
     }
     for (p, why) in &listing.unreadable {
         out.push_str(&format!(

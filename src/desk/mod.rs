@@ -1,5 +1,6 @@
 //! The incident desk: what spans incidents (the list of logs in a directory, numbers
 //! across them).
+pub mod cache;
 pub mod list;
 pub mod report;
 pub mod summary;

@@ -40,7 +40,10 @@ pub fn render(pm: &Postmortem) -> String {
             r.by.clone(),
             r.actor.to_string(),
             r.kind.clone(),
-            r.text.clone(),
+            match &r.correction {
+                Some(c) => format!("{} [{c}]", r.text),
+                None => r.text.clone(),
+            },
         ]);
     }
     for n in &pm.review_notes {

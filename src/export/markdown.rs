@@ -150,6 +150,14 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
     writeln!(o, "| UTC | T+ | Who | Kind | What |")?;
     writeln!(o, "|---|---|---|---|---|")?;
     for r in &pm.timeline {
+        let mut what = if r.struck {
+            format!("~~{}~~", cell(&r.text))
+        } else {
+            cell(&r.text)
+        };
+        if let Some(c) = &r.correction {
+            what.push_str(&format!(" _{}_", cell(c)));
+        }
         writeln!(
             o,
             "| {} | {} | {} | {} | {} |",
@@ -157,7 +165,7 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
             r.offset,
             cell(&r.by),
             r.kind,
-            cell(&r.text)
+            what
         )?;
     }
     writeln!(o)?;
@@ -330,6 +338,10 @@ fn write(o: &mut String, pm: &Postmortem) -> std::fmt::Result {
         updates_table(o, &third)?;
         writeln!(o)?;
     }
+    if let Some(c) = &pm.communication {
+        super::communication::write_markdown(o, c)?;
+    }
+    super::follow_ups::write_sections(o, &pm.follow_ups, &pm.corrections)?;
     writeln!(o, "## Cause, impact and follow-ups")?;
     writeln!(o)?;
     writeln!(o, "_To be written by the team._")?;

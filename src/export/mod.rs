@@ -1,7 +1,9 @@
 //! Export: a postmortem draft (markdown), the timeline (csv) or everything (json), written
 //! from the folded incident and its events. Used by `warroom export` and `:export` in the room.
 
+pub mod communication;
 pub mod csv;
+pub mod follow_ups;
 pub mod json;
 pub mod markdown;
 pub mod postmortem;
@@ -15,6 +17,10 @@ pub enum Format {
     Markdown,
     Json,
     Csv,
+    /// The follow-ups as a JSON array (`--format actions`).
+    Actions,
+    /// The follow-ups as a Markdown task list (`--format actions-md`).
+    ActionsMarkdown,
 }
 
 impl Format {
@@ -23,6 +29,8 @@ impl Format {
             "markdown" | "md" => Some(Format::Markdown),
             "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
+            "actions" => Some(Format::Actions),
+            "actions-md" => Some(Format::ActionsMarkdown),
             _ => None,
         }
     }
@@ -32,6 +40,16 @@ impl Format {
             Format::Markdown => "md",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Actions => "json",
+            Format::ActionsMarkdown => "md",
+        }
+    }
+
+    /// What the file next to the log is called: `postmortem` or `actions`.
+    pub fn what(self) -> &'static str {
+        match self {
+            Format::Actions | Format::ActionsMarkdown => "actions",
+            _ => "postmortem",
         }
     }
 }
@@ -51,7 +69,7 @@ pub fn render_with(
     damaged: &[Damage],
 ) -> String {
     let pm = Postmortem::build(incident, events, all, damaged);
-    render_pm(&pm, events, format, all)
+    render_pm(&pm, incident, events, format, all)
 }
 
 /// A rendered export of a log file, with how many damaged lines were skipped.
@@ -81,16 +99,24 @@ pub fn export_log(
         }
     }
     Ok(LogExport {
-        text: render_pm(&pm, &events, format, all),
+        text: render_pm(&pm, &incident, &events, format, all),
         damaged: recovery.damaged.len(),
     })
 }
 
-fn render_pm(pm: &Postmortem, events: &[Event], format: Format, all: bool) -> String {
+fn render_pm(
+    pm: &Postmortem,
+    inc: &Incident,
+    events: &[Event],
+    format: Format,
+    all: bool,
+) -> String {
     match format {
         Format::Markdown => markdown::render(pm),
         Format::Json => json::render(pm, all.then_some(events)),
         Format::Csv => csv::render(pm),
+        Format::Actions => follow_ups::json(inc),
+        Format::ActionsMarkdown => follow_ups::markdown(inc),
     }
 }
 
@@ -101,7 +127,7 @@ pub fn write_next_to_log(
     format: Format,
 ) -> Result<std::path::PathBuf, String> {
     let out = export_log(path, format, false).map_err(|e| e.to_string())?;
-    let target = path.with_extension(format!("postmortem.{}", format.extension()));
+    let target = path.with_extension(format!("{}.{}", format.what(), format.extension()));
     std::fs::write(&target, out.text.as_bytes())
         .map_err(|e| format!("writing {}: {e}", target.display()))?;
     Ok(target)

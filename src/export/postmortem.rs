@@ -44,6 +44,15 @@ pub struct Postmortem {
     /// Why the review notes could not be read, when they could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_error: Option<String>,
+    /// Follow-ups recorded with `:action` (not struck out).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<super::follow_ups::FollowUp>,
+    /// Corrections of timeline entries (`amended` events), in log order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<super::follow_ups::CorrectionRow>,
+    /// What the room said and owed (none: a log without updates, cadence or alarm).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub communication: Option<super::communication::Communication>,
 }
 
 /// A note written in `warroom replay` about a moment of the incident.
@@ -89,6 +98,12 @@ pub struct TimelineRow {
     pub actor: &'static str,
     pub kind: String,
     pub text: String,
+    /// The entry was corrected: `✎ corrected by ana: REASON` (or `✗ struck by …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correction: Option<String>,
+    /// The entry is struck out.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub struck: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -160,6 +175,30 @@ pub struct SkippedLine {
 /// `T+01:02:03` of `at` since `start`.
 pub fn offset(start: Option<DateTime<Utc>>, at: DateTime<Utc>) -> String {
     crate::replay::format_offset(start.map_or(Duration::zero(), |s| at - s))
+}
+
+/// One row of the postmortem's timeline, with its correction marks.
+fn timeline_row(
+    inc: &Incident,
+    start: Option<DateTime<Utc>>,
+    id: u64,
+    at: DateTime<Utc>,
+    by: &crate::incident::Actor,
+    kind: String,
+    txt: &str,
+) -> TimelineRow {
+    let (correction, struck) = inc.corrections.mark(id);
+    TimelineRow {
+        id,
+        at,
+        offset: offset(start, at),
+        by: text::line(by.label()),
+        actor: actor_kind(by),
+        kind,
+        text: text::line(txt),
+        correction,
+        struck,
+    }
 }
 
 fn actor_kind(by: &crate::incident::Actor) -> &'static str {
@@ -236,6 +275,15 @@ pub fn describe(kind: &EventKind) -> String {
             (true, _) => format!("{source} ok"),
             (false, e) => format!("{source} failing: {}", e.as_deref().unwrap_or("no data")),
         },
+        EventKind::Amended {
+            target,
+            struck,
+            reason,
+            ..
+        } => {
+            let what = if *struck { "struck" } else { "corrected" };
+            format!("entry #{target} {what}: {reason}")
+        }
         other => other.name().replace('_', " "),
     }
 }
@@ -289,29 +337,16 @@ impl Postmortem {
                         Some(entry) => (entry.kind.as_str().to_string(), entry.text.clone()),
                         None => (e.kind.name().to_string(), describe(&e.kind)),
                     };
-                    TimelineRow {
-                        id: e.id,
-                        at: e.at,
-                        offset: offset(start, e.at),
-                        by: text::line(e.by.label()),
-                        actor: actor_kind(&e.by),
-                        kind,
-                        text: text::line(&txt),
-                    }
+                    timeline_row(inc, start, e.id, e.at, &e.by, kind, &txt)
                 })
                 .collect()
         } else {
             inc.timeline
                 .iter()
                 .filter(|e| is_key_entry(e.kind))
-                .map(|e| TimelineRow {
-                    id: e.id,
-                    at: e.at,
-                    offset: offset(start, e.at),
-                    by: text::line(e.by.label()),
-                    actor: actor_kind(&e.by),
-                    kind: e.kind.as_str().to_string(),
-                    text: text::line(&e.text),
+                .map(|e| {
+                    let kind = e.kind.as_str().to_string();
+                    timeline_row(inc, start, e.id, e.at, &e.by, kind, &e.text)
                 })
                 .collect()
         };
@@ -469,6 +504,9 @@ impl Postmortem {
                 .collect(),
             review_notes: Vec::new(),
             review_error: None,
+            follow_ups: super::follow_ups::follow_ups(inc),
+            corrections: super::follow_ups::corrections(inc),
+            communication: super::communication::Communication::build(inc),
         }
     }
 
@@ -521,18 +559,21 @@ pub fn role_history(events: &[Event]) -> Vec<RoleHeld> {
     let mut open: BTreeMap<String, usize> = BTreeMap::new();
     let mut out: Vec<RoleHeld> = Vec::new();
     for e in events {
-        let EventKind::RoleAssigned { role, person } = &e.kind else {
-            continue;
+        // A handoff gives the commander role as an assignment does.
+        let (role, person) = match &e.kind {
+            EventKind::RoleAssigned { role, person } => (role.as_str(), person.as_str()),
+            EventKind::Handoff { to, .. } => ("commander", to.as_str()),
+            _ => continue,
         };
         if let Some(&i) = open.get(role) {
-            if out[i].person == *person {
+            if out[i].person == text::line(person) {
                 continue;
             }
             out[i].to = Some(e.at);
             open.remove(role);
         }
         if !person.is_empty() {
-            open.insert(role.clone(), out.len());
+            open.insert(role.to_string(), out.len());
             out.push(RoleHeld {
                 role: text::line(role),
                 person: text::line(person),

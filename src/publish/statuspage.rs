@@ -3,7 +3,9 @@
 //! The first update creates a page incident, `POST /v1/pages/{page_id}/incidents`; later
 //! ones update it, `PATCH /v1/pages/{page_id}/incidents/{incident_id}`, both with
 //! `{"incident": {name, status, body, impact_override, components: {id: status},
-//! component_ids, deliver_notifications: true}}` and `Authorization: OAuth KEY`. The
+//! component_ids, deliver_notifications: true}}` and `Authorization: OAuth KEY`. A
+//! component's page id is the one recorded with the update, else `components` in the
+//! config, else the page's own (`GET /v1/pages/{page_id}/components`, looked up once). The
 //! incident id comes from the log (the last `delivered` publish of this target), so a
 //! restarted room updates the same incident. At most one request a second (the API's
 //! limit); 420/429 wait for `Retry-After`.
@@ -40,6 +42,15 @@ pub struct Statuspage {
     timeout: Duration,
     /// No request before this (the rate limit).
     next_request: Option<Instant>,
+    /// The page's own components, name → id (`GET /v1/pages/{page_id}/components`), looked
+    /// up once when an update names a component the log and the config give no id for.
+    page_components: Option<BTreeMap<String, String>>,
+}
+
+#[derive(Deserialize)]
+struct PageComponent {
+    id: String,
+    name: String,
 }
 
 /// Prefix of the `sending` message of a create; the name follows as a JSON string.
@@ -79,6 +90,59 @@ impl Statuspage {
             components: c.components.clone(),
             timeout: config.timeout,
             next_request: None,
+            page_components: None,
+        }
+    }
+
+    /// The page id of a component: recorded with the update, else `components` in the
+    /// config, else the page's own list.
+    fn component_id(&self, c: &crate::incident::ComponentStatus) -> Option<String> {
+        c.id.clone()
+            .or_else(|| self.components.get(&c.name).cloned())
+            .or_else(|| {
+                self.page_components
+                    .as_ref()
+                    .and_then(|m| m.get(&c.name).cloned())
+            })
+    }
+
+    /// Looks the page's components up when the update names one without a known id. A
+    /// failure is logged and the component left out of this request (the update itself
+    /// still goes); the next update tries again.
+    async fn learn_components(&mut self, job: &Job) {
+        let unknown = job
+            .update
+            .components
+            .iter()
+            .any(|c| self.component_id(c).is_none());
+        if !unknown || self.page_components.is_some() {
+            return;
+        }
+        let found = async {
+            let req = self.request(Method::GET, "/components").await?;
+            let answer = http::send(req, self.timeout).await?;
+            serde_json::from_slice::<Vec<PageComponent>>(&answer.body).map_err(|e| {
+                Failure::fatal(
+                    Some(answer.status),
+                    format!("components: not the JSON expected: {e}"),
+                )
+            })
+        }
+        .await;
+        match found {
+            Ok(list) => {
+                self.page_components = Some(
+                    list.into_iter()
+                        .filter(|c| !c.id.is_empty())
+                        .map(|c| (c.name, crate::text::line_max(&c.id, 100)))
+                        .collect(),
+                );
+            }
+            Err(f) => tracing::warn!(
+                publisher = %self.name,
+                error = %f.message,
+                "could not list the page's components; components without an id are left out"
+            ),
         }
     }
 
@@ -103,11 +167,7 @@ impl Statuspage {
         let mut ids = Vec::new();
         let mut left_out = Vec::new();
         for c in &job.update.components {
-            match c
-                .id
-                .clone()
-                .or_else(|| self.components.get(&c.name).cloned())
-            {
+            match self.component_id(c) {
                 Some(id) => {
                     statuses.insert(id.clone(), json!(c.status));
                     ids.push(id);
@@ -175,6 +235,7 @@ impl Statuspage {
     }
 
     pub async fn send(&mut self, job: &Job) -> Result<Option<String>, Failure> {
+        self.learn_components(job).await;
         let (body, _) = self.body(job);
         let (method, path) = match &job.remote_id {
             Some(id) => (Method::PATCH, format!("/incidents/{id}")),

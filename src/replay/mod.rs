@@ -1,4 +1,5 @@
-//! Replay: the same fold and the same views, driven by a virtual clock (DESIGN principle 2).
+//! Replay: the same fold and the same views, driven by a virtual clock (DESIGN principle 2;
+//! the clock is the App's, `ui::replay_clock`: a replay folds the state wherever it points).
 //!
 //! A [`Replay`] holds every event of a log, a [`SeekIndex`] of fold snapshots and the state
 //! at the current position. Time in a replay is the log's own: each event takes effect at
@@ -10,8 +11,8 @@
 //! Replay never changes the incident. Review notes go to a separate log next to it,
 //! `<log>.review.jsonl`, which replay folds in and shows marked as review.
 
-pub mod clock;
 pub mod index;
+pub mod offset;
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +20,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::incident::{Actor, Event, EventKind, Incident, KeyTime, KeyTimes};
 use crate::log::{LogError, LogHeader, LogWriter, Recovery};
-pub use clock::{Clock, SPEEDS, format_offset, parse_at};
 pub use index::SeekIndex;
+pub use offset::{format_offset, parse_at};
 
 /// What review notes are prefixed with on screen and in exports.
 pub const REVIEW_MARK: &str = "[review] ";
@@ -61,7 +62,11 @@ pub struct Replay {
     current: Incident,
     /// Number of events folded into `current`.
     cursor: usize,
-    clock: Clock,
+    /// The log's span (effective times of its first and last event).
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    /// Where the state is folded to, within the span.
+    position: DateTime<Utc>,
 }
 
 /// A log opened for replay.
@@ -190,20 +195,15 @@ impl Replay {
     pub fn key_time(&self, k: KeyTime) -> Option<DateTime<Utc>> {
         self.last.times.get(k)
     }
-    pub fn clock(&self) -> &Clock {
-        &self.clock
-    }
-    pub fn clock_mut(&mut self) -> &mut Clock {
-        &mut self.clock
-    }
+    /// Where the state is folded to.
     pub fn position(&self) -> DateTime<Utc> {
-        self.clock.position()
+        self.position
     }
     pub fn start(&self) -> DateTime<Utc> {
-        self.clock.start()
+        self.start
     }
     pub fn end(&self) -> DateTime<Utc> {
-        self.clock.end()
+        self.end
     }
     /// Events in the replay (log plus review notes).
     pub fn len(&self) -> usize {
@@ -232,8 +232,8 @@ impl Replay {
     /// snapshot at or before it plus the events up to it, or just the events since the
     /// current position when moving forward a little.
     pub fn seek(&mut self, t: DateTime<Utc>) {
-        self.clock.set_position(t);
-        self.fold_to(self.clock.position());
+        self.position = t.clamp(self.start, self.end);
+        self.fold_to(self.position);
     }
 
     fn fold_to(&mut self, t: DateTime<Utc>) {
@@ -255,16 +255,6 @@ impl Replay {
         self.cursor = n;
     }
 
-    /// Advances the clock by real elapsed time (when playing) and folds. True when the
-    /// position moved.
-    pub fn tick(&mut self, real: std::time::Duration) -> bool {
-        let moved = self.clock.advance(real);
-        if moved {
-            self.fold_to(self.clock.position());
-        }
-        moved
-    }
-
     /// Moves by `d` (negative goes back).
     pub fn step(&mut self, d: Duration) {
         let t = self
@@ -274,30 +264,31 @@ impl Replay {
         self.seek(t);
     }
 
+    /// When the first event after `t` that added a timeline line takes effect.
+    pub fn entry_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let i = self.marks.partition_point(|&m| self.eff[m] <= t);
+        self.marks.get(i).map(|&m| self.eff[m])
+    }
+
+    /// When the last event before `t` that added a timeline line takes effect.
+    pub fn entry_before(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let i = self.marks.partition_point(|&m| self.eff[m] < t);
+        let m = *self.marks.get(i.checked_sub(1)?)?;
+        Some(self.eff[m])
+    }
+
     /// Jumps to the next event that added a timeline line after the position. False at the end.
     pub fn next_entry(&mut self) -> bool {
-        let now = self.position();
-        let i = self.marks.partition_point(|&m| self.eff[m] <= now);
-        match self.marks.get(i) {
-            Some(&m) => {
-                self.seek(self.eff[m]);
-                true
-            }
-            None => false,
-        }
+        self.entry_after(self.position)
+            .map(|t| self.seek(t))
+            .is_some()
     }
 
     /// Jumps to the previous event that added a timeline line before the position.
     pub fn prev_entry(&mut self) -> bool {
-        let now = self.position();
-        let i = self.marks.partition_point(|&m| self.eff[m] < now);
-        match i.checked_sub(1).and_then(|i| self.marks.get(i)) {
-            Some(&m) => {
-                self.seek(self.eff[m]);
-                true
-            }
-            None => false,
-        }
+        self.entry_before(self.position)
+            .map(|t| self.seek(t))
+            .is_some()
     }
 
     /// Jumps to a key time. False when the log never reached it.
@@ -363,7 +354,9 @@ impl Builder {
             last: self.state,
             current: Incident::new(),
             cursor: 0,
-            clock: Clock::new(Utc::now(), Utc::now()),
+            start: DateTime::<Utc>::MIN_UTC,
+            end: DateTime::<Utc>::MIN_UTC,
+            position: DateTime::<Utc>::MIN_UTC,
         };
         let mut review: Vec<Event> = review.iter().filter_map(as_review).collect();
         review.sort_by_key(|e| e.at);
@@ -377,7 +370,7 @@ impl Builder {
         }
         let start = r.eff.first().copied().unwrap_or_else(Utc::now);
         let end = r.eff.last().copied().unwrap_or(start);
-        r.clock = Clock::new(start, end);
+        (r.start, r.end) = (start, end.max(start));
         r.seek(start);
         r
     }

@@ -1,14 +1,17 @@
 //! Opening a room on a shared store (NATS JetStream, `crate::store::nats`): the incident
 //! is named by `[incident] id` (or `--incident`), every room with the same store and id
 //! joins the same incident, and the first one seeds it.
+//!
+//! A drill plays on the stream too: the room that runs it (`warroom drill NAME` with a
+//! NATS store) seeds the incident with `drill_started` and writes the drill's signals;
+//! every other room of the incident folds them from the stream like any event.
 
 use std::sync::Arc;
 
 use chrono::Utc;
 
 use super::{RoomError, RoomHandle, RoomInfo, RoomOptions, Writer, start_with};
-use crate::config::{Config, NatsConfig, SourceKind};
-use crate::incident::{Actor, Draft, EventKind};
+use crate::config::{Config, NatsConfig};
 use crate::store::nats;
 
 pub(super) async fn open(
@@ -22,15 +25,8 @@ pub(super) async fn open(
                 .into(),
         ));
     };
-    if config
-        .sources
-        .iter()
-        .any(|s| matches!(s.kind, SourceKind::Drill(_)))
-    {
-        return Err(RoomError::Store(
-            "drills run on the local store: remove [store] (or kind = \"nats\") to play one".into(),
-        ));
-    }
+    let now = Utc::now();
+    let mut drills = super::opening::drills(config, opts.speed, now)?;
     let mirror = opts
         .log_path
         .clone()
@@ -41,76 +37,51 @@ pub(super) async fn open(
             source,
         })?;
     }
-    let now = Utc::now();
     let user = opts.user.clone();
+    let first_drill = drills.first().map(|p| (p.drill.header.clone(), p.speed));
     let seed = || {
-        let mut seed = vec![if config.incident.declare_on_open {
-            Draft::new(
-                now,
-                Actor::Person(user.clone()),
-                EventKind::IncidentDeclared {
-                    title: config.incident.title.clone(),
-                    severity: config.incident.severity,
-                },
-            )
-        } else {
-            Draft::new(
-                now,
-                Actor::System,
-                EventKind::RoomOpened {
-                    title: config.incident.title.clone(),
-                    severity: config.incident.severity,
-                },
-            )
-        }];
-        for (list, items) in config.checklists.lists() {
-            if !items.is_empty() {
-                seed.push(Draft::new(
-                    now,
-                    Actor::System,
-                    EventKind::ChecklistDefined {
-                        list: list.to_string(),
-                        items: items.to_vec(),
-                        done_when: config
-                            .checklists
-                            .done_when
-                            .get(list)
-                            .cloned()
-                            .unwrap_or_default(),
-                    },
-                ));
-            }
-        }
-        seed
+        let first = first_drill
+            .as_ref()
+            .map(|(h, speed)| super::opening::drill_started(h, *speed, now));
+        super::opening::seed(config, &user, now, first)
     };
     let opened = nats::open(cfg, &id, mirror.clone(), seed)
         .await
         .map_err(|e| RoomError::Store(e.to_string()))?;
-    tracing::info!(incident = %id, mirror = %mirror.display(), host = %cfg.host, "room open on NATS");
+    // Joining a drill already under way: play on from its recorded start and speed.
+    {
+        let inc = opened
+            .state
+            .read()
+            .map_err(|_| RoomError::Store("room state poisoned".into()))?;
+        if let Some(at) = inc.drill_started {
+            for p in &mut drills {
+                p.started = at;
+                if let Some(f) = inc.drill_header.as_ref().filter(|_| opts.speed.is_none())
+                    && f.speed > 0.0
+                    && f.speed.is_finite()
+                {
+                    p.speed = f.speed;
+                }
+            }
+        }
+    }
+    tracing::info!(incident = %id, mirror = %mirror.display(), host = %cfg.host, drills = drills.len(), "room open on NATS");
     let room = start_with(
         opened.state,
         (opened.version, opened.version_rx),
         Writer::Nats(Box::new(opened.store)),
         Some(Arc::new(mirror.clone())),
     );
-    // Presence: who is in the room, on which host.
-    let joined = Draft::new(
-        Utc::now(),
-        Actor::Person(opts.user.clone()),
-        EventKind::Joined {
-            person: opts.user.clone(),
-            from: Some(cfg.host.clone()),
-        },
-    );
-    if room.record(joined).await.is_err() {
-        tracing::warn!("room closed before presence was recorded");
-    }
+    // Presence is recorded by the views (the terminal's `joined`/`left`, one per SSH
+    // person): the store adds this host to a local `joined`. A headless room (`serve`)
+    // adds nobody.
     let info = RoomInfo {
         log_path: mirror,
         incident_id: opened.incident_id,
-        drill: None,
+        drill: first_drill.map(|(h, _)| h.name),
         continued: opened.continued,
-        drills: Vec::new(),
+        drills,
     };
     Ok((room, info))
 }

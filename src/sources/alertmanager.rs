@@ -12,12 +12,10 @@
 //!   (`ruleName`, `state`: alerting/ok).
 
 use std::collections::{BTreeMap, HashMap};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
@@ -27,10 +25,9 @@ use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::backoff::Backoff;
-use super::health::Health;
+use super::receiver::{self, PayloadError};
 use crate::config::AlertmanagerConfig;
-use crate::incident::{Actor, AlertState, Draft, EventKind, Incident};
+use crate::incident::{AlertState, Draft, EventKind, Incident};
 
 /// Largest webhook body accepted unless `max_body` says otherwise (see the config).
 pub use crate::config::DEFAULT_MAX_BODY;
@@ -108,9 +105,11 @@ pub fn derived_key(name: &str, labels: &BTreeMap<String, String>) -> String {
 }
 
 /// Parses a webhook body (Alertmanager v4 or a Grafana variant) into alert updates.
-pub fn parse_webhook(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<AlertUpdate>, String> {
-    let hook: Webhook =
-        serde_json::from_slice(bytes).map_err(|e| format!("not a webhook payload: {e}"))?;
+pub fn parse_webhook(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<AlertUpdate>, PayloadError> {
+    let hook: Webhook = serde_json::from_slice(bytes).map_err(|source| PayloadError::Json {
+        what: "not a webhook payload",
+        source,
+    })?;
     let group_status = hook.status.as_deref().unwrap_or("").to_ascii_lowercase();
     let mut out = Vec::new();
     match hook.alerts {
@@ -166,7 +165,9 @@ pub fn parse_webhook(bytes: &[u8], now: DateTime<Utc>) -> Result<Vec<AlertUpdate
         None => {
             // Grafana legacy: one rule, state alerting | ok | no_data | paused | pending.
             let Some(rule) = hook.rule_name.or(hook.title) else {
-                return Err("not a webhook payload: no `alerts` and no `ruleName`".into());
+                return Err(PayloadError::Shape(
+                    "not a webhook payload: no `alerts` and no `ruleName`".into(),
+                ));
             };
             let state = match hook.state.as_deref().unwrap_or("") {
                 "alerting" | "no_data" => AlertState::Firing,
@@ -229,27 +230,10 @@ impl Tracker {
 
 struct Shared {
     name: String,
-    /// `None`: no token required. `Some(Err(var))`: required but the variable is unset.
-    token: Option<Result<String, String>>,
+    token: receiver::Token,
     tracker: Mutex<Tracker>,
     tx: mpsc::Sender<Draft>,
     max_body: usize,
-}
-
-fn token_ok(expected: &str, headers: &HeaderMap) -> bool {
-    let Some(got) = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-    else {
-        return false;
-    };
-    // Constant time in the token's length.
-    let (a, b) = (got.trim().as_bytes(), expected.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn receive(
@@ -257,52 +241,20 @@ async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> (StatusCode, String) {
-    let (code, msg) = receive_checked(&shared, &headers, body).await;
-    (code, msg.into())
-}
-
-fn too_large(shared: &Shared) -> (StatusCode, String) {
-    tracing::warn!(source = %shared.name, max_body = shared.max_body, "alertmanager webhook refused: body too large");
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!(
-            "webhook body over max_body ({} bytes) of alertmanager source {:?}: raise max_body in its [[source]] table\n",
-            shared.max_body, shared.name
-        ),
+    if let Err(refused) = receiver::check_token(&shared.token, &headers) {
+        return refused;
+    }
+    let body = match receiver::read_body(
+        &headers,
+        body,
+        shared.max_body,
+        "alertmanager",
+        &shared.name,
     )
-}
-
-async fn receive_checked(
-    shared: &Shared,
-    headers: &HeaderMap,
-    body: Body,
-) -> (StatusCode, std::borrow::Cow<'static, str>) {
-    match &shared.token {
-        None => {}
-        Some(Ok(t)) if token_ok(t, headers) => {}
-        Some(Ok(_)) => return (StatusCode::UNAUTHORIZED, "bearer token required\n".into()),
-        Some(Err(_)) => {
-            return (
-                StatusCode::UNAUTHORIZED,
-                "receiver token not configured (token_env unset)\n".into(),
-            );
-        }
-    }
-    // A declared length over the limit is refused before reading anything.
-    let declared = headers
-        .get(axum::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > shared.max_body as u64) {
-        let (c, m) = too_large(shared);
-        return (c, m.into());
-    }
-    let body: Bytes = match axum::body::to_bytes(body, shared.max_body).await {
+    .await
+    {
         Ok(b) => b,
-        Err(_) => {
-            let (c, m) = too_large(shared);
-            return (c, m.into());
-        }
+        Err(refused) => return refused,
     };
     let now = Utc::now();
     let updates = match parse_webhook(&body, now) {
@@ -319,18 +271,7 @@ async fn receive_checked(
         Ok(mut t) => t.apply(updates),
         Err(p) => p.into_inner().apply(updates),
     };
-    let by = Actor::source(&shared.name);
-    for k in kinds {
-        if shared
-            .tx
-            .send(Draft::new(now, by.clone(), k))
-            .await
-            .is_err()
-        {
-            return (StatusCode::SERVICE_UNAVAILABLE, "room closed\n".into());
-        }
-    }
-    (StatusCode::OK, "ok\n".into())
+    receiver::forward(&shared.tx, &shared.name, now, kinds).await
 }
 
 /// The router alone (for tests and for embedding).
@@ -348,10 +289,7 @@ fn shared(
     tx: mpsc::Sender<Draft>,
     tracker: Tracker,
 ) -> Arc<Shared> {
-    let token = config
-        .token_env
-        .as_ref()
-        .map(|env| std::env::var(env).map_err(|_| env.clone()));
+    let token = receiver::token_from_env(config.token_env.as_ref());
     Arc::new(Shared {
         name: name.to_string(),
         token,
@@ -383,25 +321,14 @@ async fn serve_with(
 ) -> std::io::Result<()> {
     let sh = shared(name, config, tx.clone(), tracker);
     if let Some(Err(env)) = &sh.token {
-        let _ = tx
-            .send(Draft::new(
-                Utc::now(),
-                Actor::source(name),
-                EventKind::SourceHealth {
-                    source: name.to_string(),
-                    ok: false,
-                    error: Some(format!(
-                        "token_env {env} is not set: refusing every webhook"
-                    )),
-                },
-            ))
-            .await;
+        receiver::report_unhealthy(
+            &tx,
+            name,
+            format!("token_env {env} is not set: refusing every webhook"),
+        )
+        .await;
     }
-    let app = router(config, sh);
-    let closed = tx.clone();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move { closed.closed().await })
-        .await
+    receiver::serve(listener, router(config, sh), tx).await
 }
 
 /// Binds `listen` (retrying with backoff while it fails, e.g. the port is taken) and serves.
@@ -411,47 +338,15 @@ pub fn spawn(
     tx: mpsc::Sender<Draft>,
     known: &Incident,
 ) -> JoinHandle<()> {
-    let name = name.to_string();
-    let config = config.clone();
     let mut tracker = Tracker::default();
     tracker.seed(known);
-    let mut health = Health::seeded(&name, known);
-    tokio::spawn(async move {
-        let mut backoff = Backoff::new(Duration::from_secs(5));
-        loop {
-            let addr: SocketAddr = config.listen;
-            match TcpListener::bind(addr).await {
-                Ok(listener) => {
-                    if let Some(k) = health.ok() {
-                        let _ = tx
-                            .send(Draft::new(Utc::now(), Actor::source(&name), k))
-                            .await;
-                    }
-                    tracing::info!(source = %name, %addr, path = %config.path, "alertmanager receiver listening");
-                    if let Err(e) = serve_with(listener, &name, &config, tx.clone(), tracker).await
-                    {
-                        tracing::warn!(source = %name, "alertmanager receiver stopped: {e}");
-                    }
-                    return;
-                }
-                Err(e) => {
-                    backoff.failure();
-                    let msg = format!("cannot listen on {addr}: {e}");
-                    tracing::warn!(source = %name, "{msg}");
-                    if let Some(k) = health.failed(&msg)
-                        && tx
-                            .send(Draft::new(Utc::now(), Actor::source(&name), k))
-                            .await
-                            .is_err()
-                    {
-                        return;
-                    }
-                    tokio::select! {
-                        _ = tokio::time::sleep(backoff.delay()) => {}
-                        _ = tx.closed() => return,
-                    }
-                }
-            }
-        }
-    })
+    let (n, c, t) = (name.to_string(), config.clone(), tx.clone());
+    receiver::spawn(
+        name,
+        "alertmanager",
+        config.listen,
+        tx,
+        known,
+        move |listener| async move { serve_with(listener, &n, &c, t, tracker).await },
+    )
 }

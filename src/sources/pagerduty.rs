@@ -32,7 +32,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::alertmanager::{AlertUpdate, Tracker};
-use super::receiver;
+use super::receiver::{self, PayloadError};
 use crate::config::PagerdutyConfig;
 use crate::incident::{Actor, AlertState, Draft, EventKind, Incident};
 use crate::text::line_max;
@@ -104,13 +104,17 @@ pub struct PdEvent {
 }
 
 /// Parses a webhook body (`{"event": {...}}`).
-pub fn parse_event(bytes: &[u8]) -> Result<PdEvent, String> {
-    let env: Envelope = serde_json::from_slice(bytes)
-        .map_err(|e| format!("not a PagerDuty v3 webhook payload: {e}"))?;
+pub fn parse_event(bytes: &[u8]) -> Result<PdEvent, PayloadError> {
+    let env: Envelope = serde_json::from_slice(bytes).map_err(|source| PayloadError::Json {
+        what: "not a PagerDuty v3 webhook payload",
+        source,
+    })?;
     let e = env.event;
     let event_type = line_max(&e.event_type, 80);
     if event_type.is_empty() {
-        return Err("not a PagerDuty v3 webhook payload: empty event_type".into());
+        return Err(PayloadError::Shape(
+            "not a PagerDuty v3 webhook payload: empty event_type".into(),
+        ));
     }
     let agent = e.agent.as_ref().and_then(|a| {
         let name = line_max(str_at(a, "/summary")?, 100);

@@ -1,5 +1,6 @@
-//! What the push receivers (pagerduty, webhook) share: reading a body under a size cap,
-//! and binding their listener with backoff, reporting health in the room.
+//! What the push receivers (alertmanager, pagerduty, webhook) share: the bearer token
+//! check, reading a body under a size cap, forwarding what a post means to the room, and
+//! binding their listener with backoff, reporting health in the room.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -7,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -15,6 +16,81 @@ use tokio::task::JoinHandle;
 use super::backoff::Backoff;
 use super::health::Health;
 use crate::incident::{Actor, Draft, EventKind, Incident};
+
+/// Why a posted body was not taken (the receiver answers 400 and logs it).
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    /// Not JSON, or JSON of another shape: `what` the body is not, and serde's message
+    /// (with line and column).
+    #[error("{what}: {source}")]
+    Json {
+        what: &'static str,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Well-formed, but without what the receiver needs (the text says what).
+    #[error("{0}")]
+    Shape(String),
+}
+
+/// The bearer token a receiver requires: `None` none, `Some(Ok(token))`, or
+/// `Some(Err(var))` when the variable that should hold it is unset (every post refused).
+pub type Token = Option<Result<String, String>>;
+
+/// The token named by a receiver's `token_env`, read from the environment now.
+pub fn token_from_env(token_env: Option<&String>) -> Token {
+    token_env.map(|env| std::env::var(env).map_err(|_| env.clone()))
+}
+
+/// Lets a post through when no token is required or its `Authorization: Bearer` header
+/// holds the token (compared in constant time); else 401 saying why.
+pub fn check_token(token: &Token, headers: &HeaderMap) -> Result<(), (StatusCode, String)> {
+    match token {
+        None => Ok(()),
+        Some(Ok(t)) if bearer_ok(t, headers) => Ok(()),
+        Some(Ok(_)) => Err((StatusCode::UNAUTHORIZED, "bearer token required\n".into())),
+        Some(Err(_)) => Err((
+            StatusCode::UNAUTHORIZED,
+            "receiver token not configured (token_env unset)\n".into(),
+        )),
+    }
+}
+
+fn bearer_ok(expected: &str, headers: &HeaderMap) -> bool {
+    let Some(got) = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+    else {
+        return false;
+    };
+    // Constant time in the token's length.
+    let (a, b) = (got.trim().as_bytes(), expected.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Sends what one post means to the room as source `name`: 200 `ok`, or 503 when the
+/// room has closed.
+pub async fn forward(
+    tx: &mpsc::Sender<Draft>,
+    name: &str,
+    now: DateTime<Utc>,
+    kinds: Vec<EventKind>,
+) -> (StatusCode, String) {
+    for k in kinds {
+        if tx
+            .send(Draft::new(now, Actor::source(name), k))
+            .await
+            .is_err()
+        {
+            return (StatusCode::SERVICE_UNAVAILABLE, "room closed\n".into());
+        }
+    }
+    (StatusCode::OK, "ok\n".into())
+}
 
 /// The body, or 413 with a message naming `max_body` of source `name` (`kind` its kind).
 /// A declared length over the cap is refused before anything is read.

@@ -24,9 +24,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::alertmanager::{AlertUpdate, Tracker};
-use super::receiver;
+use super::receiver::{self, PayloadError};
 use crate::config::{WebhookConfig, WebhookFields};
-use crate::incident::{Actor, AlertState, Draft, EventKind, Incident};
+use crate::incident::{AlertState, Draft, EventKind, Incident};
 use crate::text::line_max;
 
 /// Objects taken from one post, at most.
@@ -68,9 +68,11 @@ fn time_at(v: &Value, pointer: &Option<String>) -> Option<DateTime<Utc>> {
 }
 
 /// Maps a posted body to alert updates; `Err` says why nothing was taken.
-pub fn parse(bytes: &[u8], fields: &WebhookFields) -> Result<Vec<AlertUpdate>, String> {
-    let body: Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("the body is not JSON: {e}"))?;
+pub fn parse(bytes: &[u8], fields: &WebhookFields) -> Result<Vec<AlertUpdate>, PayloadError> {
+    let body: Value = serde_json::from_slice(bytes).map_err(|source| PayloadError::Json {
+        what: "the body is not JSON",
+        source,
+    })?;
     let items: Vec<&Value> = match &body {
         Value::Array(a) => a.iter().take(MAX_ITEMS).collect(),
         one => vec![one],
@@ -79,10 +81,10 @@ pub fn parse(bytes: &[u8], fields: &WebhookFields) -> Result<Vec<AlertUpdate>, S
     let mut out = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
         let Some(title) = text_at(item, &title_ptr, 200) else {
-            return Err(format!(
+            return Err(PayloadError::Shape(format!(
                 "item {i} has no text at the title pointer {:?}",
                 fields.title
-            ));
+            )));
         };
         let status = text_at(item, &fields.status, 60);
         let state = match &status {
@@ -119,27 +121,11 @@ pub fn parse(bytes: &[u8], fields: &WebhookFields) -> Result<Vec<AlertUpdate>, S
 
 struct Shared {
     name: String,
-    /// `None`: no token required. `Some(Err(var))`: required but the variable is unset.
-    token: Option<Result<String, String>>,
+    token: receiver::Token,
     fields: WebhookFields,
     max_body: usize,
     tracker: Mutex<Tracker>,
     tx: mpsc::Sender<Draft>,
-}
-
-fn bearer_ok(expected: &str, headers: &HeaderMap) -> bool {
-    let Some(got) = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-    else {
-        return false;
-    };
-    let (a, b) = (got.trim().as_bytes(), expected.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn receive(
@@ -147,16 +133,8 @@ async fn receive(
     headers: HeaderMap,
     body: Body,
 ) -> (StatusCode, String) {
-    match &shared.token {
-        None => {}
-        Some(Ok(t)) if bearer_ok(t, &headers) => {}
-        Some(Ok(_)) => return (StatusCode::UNAUTHORIZED, "bearer token required\n".into()),
-        Some(Err(_)) => {
-            return (
-                StatusCode::UNAUTHORIZED,
-                "receiver token not configured (token_env unset)\n".into(),
-            );
-        }
+    if let Err(refused) = receiver::check_token(&shared.token, &headers) {
+        return refused;
     }
     let body =
         match receiver::read_body(&headers, body, shared.max_body, "webhook", &shared.name).await {
@@ -174,18 +152,7 @@ async fn receive(
         Ok(mut t) => t.apply(updates),
         Err(p) => p.into_inner().apply(updates),
     };
-    let now = Utc::now();
-    for k in kinds {
-        if shared
-            .tx
-            .send(Draft::new(now, Actor::source(&shared.name), k))
-            .await
-            .is_err()
-        {
-            return (StatusCode::SERVICE_UNAVAILABLE, "room closed\n".into());
-        }
-    }
-    (StatusCode::OK, "ok\n".into())
+    receiver::forward(&shared.tx, &shared.name, Utc::now(), kinds).await
 }
 
 /// Serves on an already bound listener until the room closes (tests bind port 0 first).
@@ -198,10 +165,7 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let mut tracker = Tracker::default();
     tracker.seed(known);
-    let token = config
-        .token_env
-        .as_ref()
-        .map(|env| std::env::var(env).map_err(|_| env.clone()));
+    let token = receiver::token_from_env(config.token_env.as_ref());
     if let Some(Err(env)) = &token {
         receiver::report_unhealthy(
             &tx,

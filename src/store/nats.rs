@@ -26,7 +26,7 @@ use tokio::sync::{oneshot, watch};
 
 use super::outbox::{Entry, Outbox};
 use crate::config::NatsConfig;
-use crate::incident::{Draft, Event, Incident, IncidentState, Severity};
+use crate::incident::{Draft, Event, EventKind, Incident, IncidentState, Severity};
 use crate::log::LogWriter;
 
 /// The subjects of every incident.
@@ -219,6 +219,8 @@ pub struct NatsStore {
     js: jetstream::Context,
     subject: String,
     instance: String,
+    /// This room's host (`[store] host`): where a person at this room's terminal is.
+    host: String,
     next_local: u64,
     outbox: Outbox,
 }
@@ -235,9 +237,18 @@ impl NatsStore {
             .enumerate()
             .map(|(i, (d, ack))| {
                 self.next_local += 1;
+                let mut event = d.into_event(0);
+                // Presence across hosts: a person at this room's own terminal joined
+                // from this host.
+                if let EventKind::Joined {
+                    from: from @ None, ..
+                } = &mut event.kind
+                {
+                    *from = Some(self.host.clone());
+                }
                 Entry {
                     msg_id: format!("{}-{}", self.instance, self.next_local),
-                    event: d.into_event(0),
+                    event,
                     seed: match (seed, i) {
                         (false, _) => 0,
                         (true, 0) => 1,
@@ -438,6 +449,7 @@ pub async fn open(
         js,
         subject: subject(incident),
         instance,
+        host: cfg.host.clone(),
         next_local: 0,
         outbox,
     };
@@ -581,19 +593,68 @@ pub async fn push(
     Ok((new, dup))
 }
 
+/// How long `pull` keeps trying without progress after a server stops answering. After a
+/// server of a cluster is killed, the others take up to ~30 s to count it offline, and
+/// until then a new consumer can be placed on it and time out; a later try succeeds.
+const PULL_PATIENCE: Duration = Duration::from_secs(90);
+
 /// Every event of `incident` on the stream, in stream order (ids = stream sequences).
+/// A consumer that cannot be made or stops answering (the stream's leader changing) is
+/// made again from the next sequence, for up to `PULL_PATIENCE` without progress.
 pub async fn pull(cfg: &NatsConfig, incident: &str) -> Result<Vec<Event>, NatsError> {
     let js = connect(cfg, true).await?;
-    let stream = ensure_stream(&js, cfg).await?;
-    let last = last_sequence(&stream, incident).await?;
     let mut out = Vec::new();
-    if last == 0 {
-        return Ok(out);
+    let mut after = 0u64;
+    let mut last = None;
+    let mut since_progress = std::time::Instant::now();
+    loop {
+        let before = after;
+        match pull_from(&js, cfg, incident, &mut after, &mut last, &mut out).await {
+            Ok(()) => return Ok(out),
+            Err(e) if after > before || since_progress.elapsed() < PULL_PATIENCE => {
+                tracing::info!(error = %e, after, "pull interrupted; resuming");
+                if after > before {
+                    since_progress = std::time::Instant::now();
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => return Err(e),
+        }
     }
+}
+
+/// One try of `pull`: reads from sequence `after + 1` up to the incident's `last`.
+async fn pull_from(
+    js: &jetstream::Context,
+    cfg: &NatsConfig,
+    incident: &str,
+    after: &mut u64,
+    last: &mut Option<u64>,
+    out: &mut Vec<Event>,
+) -> Result<(), NatsError> {
+    let stream = ensure_stream(js, cfg).await?;
+    let last = match *last {
+        Some(n) => n,
+        None => {
+            let n = last_sequence(&stream, incident).await?;
+            *last = Some(n);
+            n
+        }
+    };
+    if *after >= last {
+        return Ok(());
+    }
+    let deliver_policy = if *after == 0 {
+        DeliverPolicy::All
+    } else {
+        DeliverPolicy::ByStartSequence {
+            start_sequence: *after + 1,
+        }
+    };
     let consumer = stream
         .create_consumer(OrderedConfig {
             filter_subject: subject(incident),
-            deliver_policy: DeliverPolicy::All,
+            deliver_policy,
             ..Default::default()
         })
         .await
@@ -609,6 +670,10 @@ pub async fn pull(cfg: &NatsConfig, incident: &str) -> Result<Vec<Event>, NatsEr
         let Ok(m) = m else { continue };
         let Ok(info) = m.info() else { continue };
         let seq = info.stream_sequence;
+        if seq <= *after {
+            continue;
+        }
+        *after = seq;
         if let Some(e) = decode(&m.payload, seq) {
             out.push(e);
         }
@@ -616,5 +681,5 @@ pub async fn pull(cfg: &NatsConfig, incident: &str) -> Result<Vec<Event>, NatsEr
             break;
         }
     }
-    Ok(out)
+    Ok(())
 }

@@ -100,12 +100,14 @@ pub trait View {
 }
 
 /// What one input event led to, besides what the view carried out itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Flow {
     Continue,
     Quit,
     /// Write a postmortem draft (the driver runs it off the loop).
     Export(Format),
+    /// Read the incident logs of this folder (off the loop) for `:incidents`.
+    ListIncidents(PathBuf),
 }
 
 /// Input → App → actions, for one event: records what the person did and returns what is
@@ -117,6 +119,7 @@ pub fn step<V: View>(view: &mut V, ev: &Event) -> Flow {
             Action::Record(kind) => view.record(kind),
             Action::Quit => return Flow::Quit,
             Action::Export(format) => flow = Flow::Export(format),
+            Action::ListIncidents(dir) => flow = Flow::ListIncidents(dir),
         }
     }
     flow
@@ -129,6 +132,7 @@ pub async fn run<T: Terminal, V: View>(term: &mut T, view: &mut V) -> Exit {
     let mut next_second = next_whole_second();
     let mut frames = 0u64;
     let (done_tx, mut done) = mpsc::unbounded_channel::<(String, bool)>();
+    let (list_tx, mut listed) = mpsc::unbounded_channel::<crate::desk::list::Listing>();
     let exit = loop {
         let draw_at = last_frame.map_or_else(Instant::now, |t| t + term.frame_gap());
         tokio::select! {
@@ -139,6 +143,9 @@ pub async fn run<T: Terminal, V: View>(term: &mut T, view: &mut V) -> Exit {
                             Flow::Continue => {}
                             Flow::Quit => return Exit::Quit,
                             Flow::Export(format) => export(view, format, &done_tx),
+                            Flow::ListIncidents(dir) => {
+                                super::incidents::list(dir, &list_tx, &done_tx)
+                            }
                         }
                     }
                     dirty = true;
@@ -154,6 +161,10 @@ pub async fn run<T: Terminal, V: View>(term: &mut T, view: &mut V) -> Exit {
             }
             _ = sleep_until(next_second) => {
                 next_second = next_whole_second();
+                dirty = true;
+            }
+            Some(listing) = listed.recv() => {
+                view.app().show_incidents(listing, Utc::now());
                 dirty = true;
             }
             Some((message, error)) = done.recv() => {

@@ -15,7 +15,10 @@ use std::pin::Pin;
 use std::sync::{Mutex, Once, OnceLock};
 use std::thread::{self, ThreadId};
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, EventStream};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    EventStream,
+};
 use crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen};
 use crossterm::{cursor, execute};
 use futures::StreamExt;
@@ -33,7 +36,13 @@ use crate::ui::app::App;
 /// Puts the terminal back as the shell expects it. Safe to call more than once.
 pub fn restore_terminal() {
     let mut out = io::stdout();
-    let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, cursor::Show);
+    let _ = execute!(
+        out,
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
     let _ = terminal::disable_raw_mode();
     let _ = out.flush();
 }
@@ -55,6 +64,9 @@ impl TerminalGuard {
             EnterAlternateScreen,
             Clear(ClearType::All),
             EnableMouseCapture,
+            // A paste comes as one event: its newlines don't press Enter halfway and the
+            // cap on a line's length is said once for the whole paste.
+            EnableBracketedPaste,
             cursor::Hide
         )?;
         Ok(guard)

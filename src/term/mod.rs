@@ -2,6 +2,7 @@
 //! redraw on change. Views: the live room (`live.rs`) and a replay of a log (`replay.rs`).
 //! Terminals: the local tty (`local.rs`) and SSH sessions (`ssh/`).
 pub mod driver;
+pub mod incidents;
 pub mod live;
 pub mod local;
 pub mod replay;
@@ -24,6 +25,7 @@ pub fn view_options(room: &RoomHandle, user: &str, depth: ColorDepth) -> AppOpti
     opts.themes = room.look().themes.clone();
     opts.templates = room.look().templates.clone();
     opts.publish = room.look().publish.clone();
+    opts.incidents_dir = incidents::log_dir(room);
     opts
 }
 

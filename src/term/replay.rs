@@ -1,11 +1,13 @@
-//! The replay view: the room's screen (App::draw, Mode::Replay) over a time bar, keys for
-//! the replay's clock, and review notes (the App's note editor) that go to the review log,
-//! never the incident. Run by the one driver on the local terminal.
+//! The replay view: the room's screen (App::draw, Mode::Replay) over a time bar, and review
+//! notes (the App's note editor) that go to the review log, never the incident. The clock
+//! (play/pause/speed/position and its keys) is App state (`ui::replay_clock`); this view
+//! supplies the log and folds the state where the clock points. Run by the one driver on
+//! the local terminal.
 
 use std::path::PathBuf;
 
-use chrono::Duration;
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use chrono::{DateTime, Utc};
+use crossterm::event::{Event as TermEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -17,6 +19,7 @@ use super::driver::{self, View};
 use crate::incident::{EventKind, KeyTime};
 use crate::replay::{Replay, ReviewLog, format_offset};
 use crate::ui::app::{Action, App, AppOptions, Input, Mode};
+use crate::ui::replay_clock::{ClockKey, ReplayClock, ReplayIndex};
 
 /// Lines the time bar takes at the bottom.
 pub const BAR_HEIGHT: u16 = 3;
@@ -29,8 +32,8 @@ pub struct ReviewTarget {
     pub incident: String,
 }
 
-/// The replay view: the App (in replay mode: read-only, notes are review notes) over a
-/// replay of the log, whose clock is the view's clock.
+/// The replay view: the App (in replay mode: read-only, notes are review notes, the clock
+/// is its `replay_clock`) over a replay of the log.
 pub struct ReplayView {
     pub app: App,
     pub replay: Replay,
@@ -46,8 +49,10 @@ impl ReplayView {
     pub fn new(replay: Replay, user: &str, review: Option<ReviewTarget>) -> Self {
         let mut opts = AppOptions::new(user);
         opts.mode = Mode::Replay;
+        let mut app = App::new(opts);
+        app.replay_clock = Some(clock_of(&replay));
         ReplayView {
-            app: App::new(opts),
+            app,
             replay,
             user: user.to_string(),
             review,
@@ -55,6 +60,11 @@ impl ReplayView {
             message: None,
             last_tick: None,
         }
+    }
+
+    /// The theme to draw with (`--theme`); `:theme` still switches.
+    pub fn set_theme(&mut self, theme: crate::ui::theme::Theme) {
+        self.app.set_theme(theme);
     }
 
     /// A one-line message for the time bar (warnings, refusals, saved notes).
@@ -70,43 +80,43 @@ impl ReplayView {
         driver::step(self, ev)
     }
 
-    /// The clock's keys; true when `key` was one.
-    fn clock_key(&mut self, key: &KeyEvent) -> bool {
-        let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-        let r = &mut self.replay;
-        match key.code {
-            KeyCode::Char(' ') => r.clock_mut().toggle(),
-            KeyCode::Char('+') | KeyCode::Char('=') => r.clock_mut().faster(),
-            KeyCode::Char('-') | KeyCode::Char('_') => r.clock_mut().slower(),
-            KeyCode::Left => r.step(Duration::seconds(if shift { -60 } else { -10 })),
-            KeyCode::Right => r.step(Duration::seconds(if shift { 60 } else { 10 })),
-            KeyCode::Char('[') => {
-                if !r.prev_entry() {
-                    self.message = Some("no earlier timeline entry".into());
-                }
-            }
-            KeyCode::Char(']') => {
-                if !r.next_entry() {
-                    self.message = Some("no later timeline entry".into());
-                }
-            }
-            KeyCode::Char('g') | KeyCode::Home => {
-                let s = r.start();
-                r.seek(s);
-            }
-            KeyCode::Char('G') | KeyCode::End => {
-                let e = r.end();
-                r.seek(e);
-            }
-            KeyCode::Char(c @ '1'..='5') => {
-                let k = KeyTime::ALL[(c as u8 - b'1') as usize];
-                if !r.jump(k) {
-                    self.message = Some(format!("this incident has no \"{}\" time", k.label()));
-                }
-            }
-            _ => return false,
+    /// The replay's clock: the App's.
+    pub fn clock(&mut self) -> &ReplayClock {
+        self.clock_mut()
+    }
+
+    fn clock_mut(&mut self) -> &mut ReplayClock {
+        let replay = &self.replay;
+        self.app
+            .replay_clock
+            .get_or_insert_with(|| clock_of(replay))
+    }
+
+    /// Folds the state where the clock points.
+    fn follow(&mut self) {
+        let t = self.clock_mut().position();
+        self.replay.seek(t);
+    }
+
+    /// Moves the clock to `t` (clamped to the log's span).
+    pub fn seek(&mut self, t: DateTime<Utc>) {
+        self.clock_mut().set_position(t);
+        self.follow();
+    }
+
+    /// Sets the clock's speed to the ladder step nearest to `factor`.
+    pub fn set_speed(&mut self, factor: f64) {
+        self.clock_mut().set_speed(factor);
+    }
+
+    /// Advances the clock by `real` elapsed time when playing, and folds. True when the
+    /// position moved.
+    pub fn tick(&mut self, real: std::time::Duration) -> bool {
+        let moved = self.clock_mut().advance(real);
+        if moved {
+            self.follow();
         }
-        true
+        moved
     }
 
     /// Adds a review note at the current position and appends it to the review log.
@@ -151,9 +161,23 @@ impl View for ReplayView {
         if let TermEvent::Key(key) = ev
             && key.kind != KeyEventKind::Release
             && self.app.input == Input::Normal
-            && self.clock_key(key)
         {
-            return Vec::new();
+            let replay = &self.replay;
+            let clock = self
+                .app
+                .replay_clock
+                .get_or_insert_with(|| clock_of(replay));
+            match clock.key(key, replay) {
+                ClockKey::NotMine => {}
+                ClockKey::Done => {
+                    self.follow();
+                    return Vec::new();
+                }
+                ClockKey::Refused(m) => {
+                    self.message = Some(m);
+                    return Vec::new();
+                }
+            }
         }
         let now = self.replay.position();
         self.app.handle_input(ev, self.replay.state(), now)
@@ -179,7 +203,7 @@ impl View for ReplayView {
     }
 
     async fn changed(&mut self) -> bool {
-        if !self.replay.clock().is_playing() {
+        if !self.clock().is_playing() {
             // Time spent paused does not count once playing starts.
             self.last_tick = None;
             return std::future::pending().await;
@@ -191,9 +215,8 @@ impl View for ReplayView {
             let real = now - self.last_tick.unwrap_or(now);
             self.last_tick = Some(now);
             // Redraw when the shown second changes (or the clock stops at the end).
-            let moved = self.replay.tick(real);
-            if !self.replay.clock().is_playing()
-                || (moved && self.replay.position().timestamp() != shown)
+            let moved = self.tick(real);
+            if !self.clock().is_playing() || (moved && self.replay.position().timestamp() != shown)
             {
                 return true;
             }
@@ -217,12 +240,12 @@ impl ReplayView {
             .areas(frame.area());
         let now = self.replay.position();
         self.app.draw(frame, top, self.replay.state(), now);
-        self.draw_bar(frame, bar);
+        let clock = self.clock().clone();
+        self.draw_bar(frame, bar, &clock);
     }
 
-    fn draw_bar(&self, frame: &mut Frame, area: Rect) {
+    fn draw_bar(&self, frame: &mut Frame, area: Rect, c: &ReplayClock) {
         let r = &self.replay;
-        let c = r.clock();
         let state = if c.is_playing() {
             "▶ playing"
         } else {
@@ -246,7 +269,7 @@ impl ReplayView {
             first.push(Span::raw(format!("  review notes: {}", r.review_notes())));
         }
         let width = area.width.max(1) as usize;
-        let bar = time_bar(r, width);
+        let bar = time_bar(r, c, width);
         let third = match &self.message {
             Some(m) => Line::from(m.as_str()),
             None => Line::from(
@@ -261,8 +284,7 @@ impl ReplayView {
 }
 
 /// The bar: filled up to the position, key times marked I D A M R, the position as │.
-pub fn time_bar(r: &Replay, width: usize) -> String {
-    let c = r.clock();
+pub fn time_bar(r: &Replay, c: &ReplayClock, width: usize) -> String {
     let total = c.total().num_milliseconds().max(1) as f64;
     let col = |t: chrono::DateTime<chrono::Utc>| {
         let f = ((t - c.start()).num_milliseconds() as f64 / total).clamp(0.0, 1.0);
@@ -283,6 +305,26 @@ pub fn time_bar(r: &Replay, width: usize) -> String {
         *cell = '│';
     }
     cells.into_iter().collect()
+}
+
+/// A paused clock over the replay's span, at its position.
+fn clock_of(replay: &Replay) -> ReplayClock {
+    let mut c = ReplayClock::new(replay.start(), replay.end());
+    c.set_position(replay.position());
+    c
+}
+
+/// The log the clock moves through: its timeline entries and key times.
+impl ReplayIndex for Replay {
+    fn entry_after(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        Replay::entry_after(self, t)
+    }
+    fn entry_before(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        Replay::entry_before(self, t)
+    }
+    fn key_time(&self, k: KeyTime) -> Option<DateTime<Utc>> {
+        Replay::key_time(self, k)
+    }
 }
 
 /// How often a playing replay's clock advances.

@@ -44,6 +44,9 @@ pub enum Action {
     Quit,
     /// Write a postmortem draft of the log in this format (the front-end knows the log).
     Export(crate::export::Format),
+    /// Read the incident logs of this folder (off the loop) and hand the listing to
+    /// [`App::show_incidents`].
+    ListIncidents(std::path::PathBuf),
 }
 
 /// Live room or replay (where the incident cannot be changed).
@@ -74,6 +77,11 @@ pub struct AppOptions {
     pub templates: super::template::Templates,
     /// Where status updates go, per audience (the configured publishers).
     pub publish: super::composer::Targets,
+    /// The folder `:incidents` lists (the room's log folder); none: not offered.
+    pub incidents_dir: Option<std::path::PathBuf>,
+    /// Where Enter in the incident list leaves its choice for the front-end to open
+    /// after this view ends (the local terminal); none: the view names the command.
+    pub chosen: Option<super::incidents_popup::ChoiceSlot>,
 }
 
 impl AppOptions {
@@ -89,6 +97,8 @@ impl AppOptions {
             window: Duration::minutes(60),
             templates: super::template::Templates::builtin(),
             publish: super::composer::Targets::default(),
+            incidents_dir: None,
+            chosen: None,
         }
     }
 }
@@ -105,6 +115,8 @@ pub enum Input {
     Confirm(String),
     /// The status-update composer popup is open (its draft is `App::composer`).
     Compose,
+    /// The correction form is open (its state is `App::amend`).
+    Amend,
 }
 
 const MAX_INPUT: usize = 2_000;
@@ -164,6 +176,8 @@ pub struct App {
     /// What `y` records while `Input::Confirm` asks.
     pending: Option<Pending>,
     pub input: Input,
+    /// The replay's clock (play/pause/speed/position), in read-only review mode only.
+    pub replay_clock: Option<super::replay_clock::ReplayClock>,
     history: Vec<String>,
     hist_pos: Option<usize>,
     message: Option<Message>,
@@ -183,6 +197,20 @@ pub struct App {
     room_problem: Option<String>,
     /// The status-update draft (kept when the composer is closed with Esc).
     composer: Option<super::composer::Composer>,
+    /// The id of the last handoff whose brief this view closed (see `ui::handoff`).
+    handoff_closed: u64,
+    /// How far the handoff brief is scrolled (it can be taller than the screen).
+    handoff_scroll: usize,
+    /// The correction form of the selected timeline entry, while open.
+    amend: Option<super::amend_form::AmendForm>,
+    /// The incident list popup (`:incidents`), once its listing has come.
+    incidents: Option<super::incidents_popup::IncidentsPopup>,
+    /// How long the line being edited would be had the cap not cut it (see
+    /// `ui::input_limit`); none while nothing was cut.
+    over: Option<usize>,
+    /// The timeline pick (`TimelineView::picks`) a correction used: `:action` does not
+    /// take that selection as its moment until the person picks again.
+    used_pick: Option<u64>,
 }
 
 impl App {
@@ -198,6 +226,7 @@ impl App {
             briefing_closed: false,
             pending: None,
             input: Input::Normal,
+            replay_clock: None,
             history: Vec::new(),
             hist_pos: None,
             message: None,
@@ -212,6 +241,12 @@ impl App {
             drawn: None,
             room_problem: None,
             composer: None,
+            handoff_closed: 0,
+            handoff_scroll: 0,
+            amend: None,
+            incidents: None,
+            over: None,
+            used_pick: None,
         }
     }
 
@@ -248,6 +283,66 @@ impl App {
             && !self.briefing_closed
             && self.help.is_none()
             && !self.report_visible(inc)
+    }
+
+    /// The id of the handoff whose brief is showing: this view's person handed over or
+    /// took over in the latest handoff and has not closed it (Esc or Enter).
+    pub fn handoff_visible(&self, inc: &Incident) -> Option<u64> {
+        if self.help.is_some() || self.report_visible(inc) {
+            return None;
+        }
+        super::handoff::brief_for(inc, &self.opts.user, self.handoff_closed).map(|h| h.id)
+    }
+
+    /// Shows the incident list (the listing `Action::ListIncidents` asked for).
+    pub fn show_incidents(&mut self, listing: crate::desk::list::Listing, now: DateTime<Utc>) {
+        self.incidents = Some(super::incidents_popup::IncidentsPopup::new(
+            listing,
+            now,
+            "Incidents",
+        ));
+        self.message = None;
+        self.view_gen += 1;
+    }
+
+    /// Is the incident list open?
+    pub fn incidents_open(&self) -> bool {
+        self.incidents.is_some()
+    }
+
+    /// A key while the incident list is open: Enter on an incident leaves this view for
+    /// it where the front-end can open it (the local terminal), else names the command.
+    fn incidents_key(&mut self, k: &KeyEvent) -> Vec<Action> {
+        use super::incidents_popup::Outcome;
+        let Some(p) = self.incidents.as_mut() else {
+            return Vec::new();
+        };
+        match p.key(k) {
+            Outcome::Stay => Vec::new(),
+            Outcome::Close => {
+                self.incidents = None;
+                Vec::new()
+            }
+            Outcome::Pick(choice) => {
+                self.incidents = None;
+                let here = self
+                    .opts
+                    .incidents_dir
+                    .as_ref()
+                    .zip(self.opts.chosen.as_ref())
+                    .is_some();
+                match (&self.opts.chosen, here) {
+                    (Some(slot), true) => {
+                        slot.set(choice);
+                        vec![Action::Quit]
+                    }
+                    _ => {
+                        self.info(super::incidents_popup::command_for(&choice));
+                        Vec::new()
+                    }
+                }
+            }
+        }
     }
 
     /// Is the help overlay open?
@@ -375,6 +470,12 @@ impl App {
                 self.mouse(m.kind, m.column, m.row, incident);
                 Vec::new()
             }
+            Event::Paste(s) if self.input == Input::Amend => {
+                if let Some(f) = &mut self.amend {
+                    f.paste(s);
+                }
+                Vec::new()
+            }
             Event::Paste(s) if self.input == Input::Compose => {
                 if let Some(c) = &mut self.composer {
                     c.paste(s);
@@ -382,9 +483,12 @@ impl App {
                 Vec::new()
             }
             Event::Paste(s) => {
-                let clean = text::line(s);
-                if let Input::Command(b) | Input::Note(b) | Input::Filter(b) = &mut self.input {
-                    push_text(b, &clean);
+                // Cleaned but not yet capped: the cap below says how much it cut.
+                let clean = text::line_max(s, s.chars().count());
+                if let Input::Command(b) | Input::Note(b) | Input::Filter(b) = &mut self.input
+                    && let Some(n) = super::input_limit::push(b, &clean, MAX_INPUT)
+                {
+                    self.over = Some(self.over.map_or(n, |o| o.max(n)));
                 }
                 if let Input::Filter(b) = &self.input {
                     let b = b.clone();
@@ -426,11 +530,37 @@ impl App {
             }
             Input::Command(_) | Input::Note(_) | Input::Filter(_) => return self.edit(k, inc, now),
             Input::Compose => return self.compose_key(k, inc, now),
+            Input::Amend => return self.amend_key(k, now),
+        }
+        if self.incidents.is_some() {
+            return self.incidents_key(k);
         }
         if self.report_visible(inc) && matches!(k.code, KeyCode::Esc | KeyCode::Enter) {
             self.report_closed = true;
             self.mark_dirty();
             return Vec::new();
+        }
+        if let Some(h) = self.handoff_visible(inc) {
+            let scroll = match k.code {
+                KeyCode::Esc | KeyCode::Enter => {
+                    self.handoff_closed = h;
+                    self.handoff_scroll = 0;
+                    self.mark_dirty();
+                    return Vec::new();
+                }
+                KeyCode::Down | KeyCode::Char('j') => Some(self.handoff_scroll.saturating_add(1)),
+                KeyCode::Up | KeyCode::Char('k') => Some(self.handoff_scroll.saturating_sub(1)),
+                KeyCode::PageDown | KeyCode::Char(' ') => {
+                    Some(self.handoff_scroll.saturating_add(10))
+                }
+                KeyCode::PageUp => Some(self.handoff_scroll.saturating_sub(10)),
+                _ => None,
+            };
+            if let Some(s) = scroll {
+                self.handoff_scroll = s;
+                self.mark_dirty();
+                return Vec::new();
+            }
         }
         if self.briefing_visible(inc) {
             // Esc (or Enter) closes the briefing; any other key closes it and does its job.
@@ -507,7 +637,7 @@ impl App {
                 p => self.scrolls[p as usize] = 0,
             },
             KeyAction::Bottom => match self.focus {
-                PaneId::Timeline => self.timeline.follow(),
+                PaneId::Timeline => self.timeline.unselect(),
                 PaneId::Checklists => self.sel = last_item(inc),
                 p => self.scrolls[p as usize] = usize::MAX / 2,
             },
@@ -531,6 +661,7 @@ impl App {
             }
             KeyAction::Help => self.help = Some(0),
             KeyAction::Update => self.open_composer(inc, now),
+            KeyAction::Amend => self.open_amend(inc),
             KeyAction::Quit => {
                 let open = inc.state != IncidentState::Resolved;
                 if open && self.opts.mode == Mode::Live && !self.opts.read_only {
@@ -546,6 +677,8 @@ impl App {
                 } else if self.timeline.filter.is_some() {
                     self.timeline.set_filter(None);
                     self.info("filter cleared");
+                } else if self.timeline.selected.is_some() {
+                    self.timeline.unselect();
                 }
             }
         }
@@ -563,6 +696,9 @@ impl App {
     fn scroll(&mut self, inc: &Incident, d: isize) {
         let tl = &inc.timeline;
         match self.focus {
+            // ↑↓ select entries (what `e` corrects); the wheel scrolls.
+            PaneId::Timeline if d == -1 => self.timeline.select_prev(tl),
+            PaneId::Timeline if d == 1 => self.timeline.select_next(tl),
             PaneId::Timeline => {
                 if d < 0 {
                     self.timeline.scroll_up(tl, d.unsigned_abs());
@@ -633,6 +769,50 @@ impl App {
         }
     }
 
+    /// Opens the correction form on the selected timeline entry.
+    fn open_amend(&mut self, inc: &Incident) {
+        match self.timeline.selected_entry(&inc.timeline) {
+            Some(entry) => {
+                self.amend = Some(super::amend_form::AmendForm::new(inc, entry));
+                self.input = Input::Amend;
+            }
+            None => self.err("select a timeline entry first (↑ in the Timeline), then e"),
+        }
+    }
+
+    /// A key while the correction form is open.
+    fn amend_key(&mut self, k: &KeyEvent, now: DateTime<Utc>) -> Vec<Action> {
+        use super::amend_form::Outcome;
+        let Some(f) = self.amend.as_mut() else {
+            self.input = Input::Normal;
+            return Vec::new();
+        };
+        match f.key(k, now) {
+            Outcome::Stay => Vec::new(),
+            Outcome::Close => {
+                self.amend = None;
+                self.input = Input::Normal;
+                self.info("nothing corrected");
+                Vec::new()
+            }
+            Outcome::Send(kind) => {
+                self.amend = None;
+                self.input = Input::Normal;
+                if let Err(e) = self.can_write() {
+                    self.err(e);
+                    return Vec::new();
+                }
+                self.info(format!(
+                    "{NOT_YET_RECORDED}correction of the selected entry"
+                ));
+                // The corrected entry stays selected (↑↓ go on from it) but is done with:
+                // a later `:action` must not silently come from it.
+                self.used_pick = Some(self.timeline.picks);
+                vec![Action::Record(kind)]
+            }
+        }
+    }
+
     fn tick(&mut self, inc: &Incident) -> Vec<Action> {
         if self.focus != PaneId::Checklists {
             self.err("focus the checklists (Tab) and select an item to tick it");
@@ -650,6 +830,41 @@ impl App {
             item: item.text.clone(),
             done: !item.done,
         })]
+    }
+
+    /// A follow-up typed while a timeline entry is selected comes from that moment; the
+    /// selection is let go (the next one must be chosen again). Returns the event and, for
+    /// a follow-up, which moment it refers to (for the status line).
+    fn with_moment(
+        &mut self,
+        kind: EventKind,
+        inc: &Incident,
+        now: DateTime<Utc>,
+    ) -> (EventKind, Option<String>) {
+        match kind {
+            EventKind::Action {
+                text,
+                owner,
+                due,
+                from: None,
+            } => {
+                let used = self.used_pick == Some(self.timeline.picks);
+                let entry = self.timeline.selected_entry(&inc.timeline);
+                let stale = used && entry.is_some();
+                let entry = entry.filter(|_| !used);
+                let said = super::action_cmd::said(entry, stale, &text, due, now);
+                let from = entry.map(|e| e.id);
+                self.timeline.unselect();
+                let kind = EventKind::Action {
+                    text,
+                    owner,
+                    due,
+                    from,
+                };
+                (kind, Some(said))
+            }
+            other => (other, None),
+        }
     }
 
     fn apply_filter(&mut self, raw: &str) {
@@ -675,6 +890,7 @@ impl App {
                 if is_filter {
                     self.timeline.set_filter(None);
                 }
+                self.over = None;
                 self.input = Input::Normal;
                 self.completions.clear();
                 return Vec::new();
@@ -686,11 +902,15 @@ impl App {
             }
             KeyCode::Backspace => {
                 if buf.pop().is_none() && !is_filter {
+                    self.over = None;
                     self.input = Input::Normal;
                     return Vec::new();
                 }
             }
-            KeyCode::Char('u') if ctrl => buf.clear(),
+            KeyCode::Char('u') if ctrl => {
+                buf.clear();
+                self.over = None;
+            }
             KeyCode::Char('w') if ctrl => {
                 let t = buf.trim_end().len();
                 buf.truncate(t);
@@ -721,9 +941,9 @@ impl App {
                     buf.clear();
                 }
             },
-            KeyCode::Char(c) if !ctrl => {
-                if buf.chars().count() < MAX_INPUT && !c.is_control() {
-                    buf.push(c);
+            KeyCode::Char(c) if !ctrl && !c.is_control() => {
+                if let Some(n) = super::input_limit::push(&mut buf, &c.to_string(), MAX_INPUT) {
+                    self.over = Some(self.over.map_or(n, |o| o.max(n)));
                 }
             }
             _ => return Vec::new(),
@@ -739,6 +959,7 @@ impl App {
     }
 
     fn submit(&mut self, input: Input, inc: &Incident, now: DateTime<Utc>) -> Vec<Action> {
+        let over = self.over.take();
         match input {
             Input::Note(b) => {
                 let t = text::line(&b);
@@ -750,7 +971,10 @@ impl App {
                     self.err(e);
                     return Vec::new();
                 }
-                self.info(format!("{NOT_YET_RECORDED}note {}", fit(&t, 60)));
+                let cut = over.map_or(String::new(), |n| {
+                    super::input_limit::shortened(n, MAX_INPUT)
+                });
+                self.info(format!("{NOT_YET_RECORDED}note {}{cut}", fit(&t, 60)));
                 vec![Action::Record(EventKind::Note { text: t })]
             }
             Input::Filter(b) => {
@@ -769,22 +993,38 @@ impl App {
                     }
                 }
                 self.hist_pos = None;
+                if let Some(n) = over {
+                    self.err(format!(
+                        "the command line was {n} chars; the limit is {MAX_INPUT}: nothing done (↑ brings the cut line back; for long text use n)"
+                    ));
+                    return Vec::new();
+                }
                 match command::parse(&line, inc, now) {
                     Err(e) => {
                         self.err(e);
                         Vec::new()
                     }
-                    Ok(Command::Record(_) | Command::Compose) if self.can_write().is_err() => {
+                    Ok(Command::Record(_) | Command::Compose | Command::Amend)
+                        if self.can_write().is_err() =>
+                    {
                         let e = self.can_write().err().unwrap_or_default();
                         self.err(e);
                         Vec::new()
                     }
+                    Ok(Command::Amend) => {
+                        self.open_amend(inc);
+                        Vec::new()
+                    }
                     Ok(Command::Record(kind)) => {
                         let kind = super::composer::with_targets(kind, &self.opts.publish);
-                        let msg = format!(
-                            "{NOT_YET_RECORDED}{}",
-                            command::described(&kind, &line, now)
-                        );
+                        let (kind, moment) = self.with_moment(kind, inc, now);
+                        let msg = match moment {
+                            Some(m) => format!("{NOT_YET_RECORDED}{m}"),
+                            None => format!(
+                                "{NOT_YET_RECORDED}{}",
+                                command::described(&kind, &line, now)
+                            ),
+                        };
                         if let Some(q) = command::confirmation(&kind, inc, now) {
                             self.pending = Some(Pending {
                                 actions: vec![Action::Record(kind)],
@@ -819,6 +1059,18 @@ impl App {
                         Vec::new()
                     }
                     Ok(Command::View(ViewCommand::Quit)) => vec![Action::Quit],
+                    Ok(Command::View(ViewCommand::Incidents)) => {
+                        match self.opts.incidents_dir.clone() {
+                            Some(dir) => {
+                                self.info("reading the incident logs…");
+                                vec![Action::ListIncidents(dir)]
+                            }
+                            None => {
+                                self.err("no incident log folder in this view");
+                                Vec::new()
+                            }
+                        }
+                    }
                     Ok(Command::View(ViewCommand::Export(f))) => vec![Action::Export(f)],
                     Ok(Command::Compose) => {
                         self.open_composer(inc, now);
@@ -840,6 +1092,9 @@ impl App {
                     && let Some(row) = self.check_rows.iter().find(|r| r.y == y)
                 {
                     self.sel = (row.list, row.item);
+                }
+                if p == PaneId::Timeline {
+                    self.timeline.click(y);
                 }
             }
             MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
@@ -949,8 +1204,17 @@ impl App {
                     }
                 }
                 PaneId::Alerts => format!("{} firing", inc.firing().len()),
+                // A read-only view or a replay offers no action it can't take.
+                PaneId::Comms if self.can_write().is_err() && inc.comms.updates.is_empty() => {
+                    "no updates".to_string()
+                }
                 PaneId::Comms => panes::comms::title_extra(inc),
-                PaneId::Timeline => self.timeline.status(&inc.timeline),
+                PaneId::Timeline if self.can_write().is_err() => {
+                    self.timeline.status(&inc.timeline)
+                }
+                PaneId::Timeline => {
+                    self.timeline.status(&inc.timeline) + self.timeline.write_hint()
+                }
                 PaneId::Checklists => {
                     let (d, n) = inc
                         .checklists
@@ -1006,10 +1270,16 @@ impl App {
                 }
             }
         }
-        if self.input == Input::Compose
+        if let Some(p) = &self.incidents {
+            p.draw(buf, screen.body, &t);
+        } else if self.input == Input::Compose
             && let Some(c) = &self.composer
         {
             super::composer_view::draw(buf, screen.body, &t, c, &self.opts.publish);
+        } else if self.input == Input::Amend
+            && let Some(f) = &self.amend
+        {
+            super::amend_form::draw(buf, screen.body, &t, f);
         } else if let Some(s) = self.help {
             self.help = Some(help::draw(
                 buf,
@@ -1030,6 +1300,18 @@ impl App {
                 "Drill report",
                 "Esc closes",
                 &report.render_text(),
+            );
+        } else if self.handoff_visible(inc).is_some()
+            && let Some(h) = super::handoff::brief_for(inc, &self.opts.user, self.handoff_closed)
+        {
+            self.handoff_scroll = help::draw_text_at(
+                buf,
+                screen.body,
+                &t,
+                "Handoff brief",
+                "Esc closes",
+                &text::block(&h.brief),
+                self.handoff_scroll,
             );
         } else if self.briefing_visible(inc)
             && let Some(b) = &inc.drill_briefing
@@ -1062,13 +1344,19 @@ impl App {
     fn draw_command(&self, buf: &mut Buffer, r: Rect, t: &Theme, inc: &Incident) {
         let w = r.width as usize;
         let show = |prefix: &str, b: &str| -> Line<'static> {
+            // Text cut at the cap says so before Enter.
+            let warn = self
+                .over
+                .map(|n| super::input_limit::warning(n, MAX_INPUT))
+                .unwrap_or_default();
             // Show the end of long input.
-            let room = w.saturating_sub(width(prefix) + 1);
+            let room = w.saturating_sub(width(prefix) + width(&warn) + 1);
             let mut s: String = b.to_string();
             while width(&s) > room {
                 s.remove(0);
             }
             Line::from(vec![
+                Span::styled(warn, t.s(Sem::Error)),
                 Span::styled(prefix.to_string(), t.s(Sem::Key)),
                 Span::styled(s, t.s(Sem::Command)),
             ])
@@ -1084,6 +1372,10 @@ impl App {
             Input::Confirm(q) => Line::from(Span::styled(fit(q, w), t.s(Sem::Warn))),
             Input::Compose => Line::from(Span::styled(
                 fit("writing a status update", w),
+                t.s(Sem::Info),
+            )),
+            Input::Amend => Line::from(Span::styled(
+                fit("correcting a timeline entry", w),
                 t.s(Sem::Info),
             )),
             Input::Normal => match &self.message {
@@ -1145,6 +1437,13 @@ impl App {
                 ("y", "send (in preview)"),
                 ("Esc", "close, keep draft"),
             ]
+        } else if self.input == Input::Amend {
+            vec![
+                ("Tab", "next field"),
+                ("space", "strike"),
+                ("Enter", "record"),
+                ("Esc", "cancel"),
+            ]
         } else if editing {
             vec![
                 ("Enter", "submit"),
@@ -1174,15 +1473,6 @@ impl App {
             x = put(buf, r, x + 1, r.y, h, t.s(Sem::Hint));
             x += 2;
         }
-    }
-}
-
-fn push_text(b: &mut String, s: &str) {
-    for c in s.chars() {
-        if b.chars().count() >= MAX_INPUT {
-            break;
-        }
-        b.push(c);
     }
 }
 

@@ -156,16 +156,33 @@ pub const COMMANDS: &[CommandSpec] = &[
         handler: Handler::Write(parse_update),
     },
     CommandSpec {
+        name: "amend",
+        aliases: &["correct"],
+        args: "",
+        help: "correct the selected timeline entry (↑ selects): text, time or strike, with a reason",
+        handler: Handler::Write(|_, _, _| Ok(Command::Amend)),
+    },
+    CommandSpec {
+        name: "action",
+        aliases: &["followup", "follow-up"],
+        args: "TEXT [@OWNER] [due:YYYY-MM-DD]",
+        help: "record a follow-up (from the selected timeline entry, if any)",
+        handler: Handler::Record(super::action_cmd::parse),
+    },
+    CommandSpec {
         name: "export",
         aliases: &[],
-        args: "[markdown|json|csv]",
-        help: "write a postmortem draft next to the incident log",
+        args: "[markdown|json|csv|actions|actions-md]",
+        help: "write a postmortem draft (or the follow-ups) next to the incident log",
         handler: Handler::View(|_, rest| {
             Ok(ViewCommand::Export(if rest.trim().is_empty() {
                 crate::export::Format::Markdown
             } else {
                 crate::export::Format::parse(rest).ok_or_else(|| {
-                    format!("unknown format {:?}: markdown, json or csv", rest.trim())
+                    format!(
+                        "unknown format {:?}: markdown, json, csv, actions or actions-md",
+                        rest.trim()
+                    )
                 })?
             }))
         }),
@@ -179,7 +196,8 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         name: "help",
-        aliases: &[],
+        // `:h` stayed help when `:handoff` came (vim's habit); handoff is `:ha`.
+        aliases: &["h"],
         args: "",
         help: "show keys and commands",
         handler: Handler::View(|_, _| Ok(ViewCommand::Help)),
@@ -191,10 +209,31 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "leave the room",
         handler: Handler::View(|_, _| Ok(ViewCommand::Quit)),
     },
+    CommandSpec {
+        name: "incidents",
+        aliases: &[],
+        args: "",
+        help: "the incidents of the log folder: / filters, Enter opens (resolved: replays)",
+        handler: Handler::View(|_, _| Ok(ViewCommand::Incidents)),
+    },
+    CommandSpec {
+        name: "handoff",
+        aliases: &[],
+        args: "NAME",
+        help: "hand the commander role to NAME with a handoff brief (both see it)",
+        handler: Handler::Record(|c, rest, incident, now| {
+            super::handoff::handoff_event(incident, &c.need(rest)?, now)
+        }),
+    },
 ];
 
-/// `:role ROLE NAME|-`.
-fn role(c: &CommandSpec, rest: &str, _: &Incident, _: DateTime<Utc>) -> Result<EventKind, String> {
+/// `:role ROLE NAME|-` (`:role commander NAME` while another commands is a handoff).
+fn role(
+    c: &CommandSpec,
+    rest: &str,
+    incident: &Incident,
+    now: DateTime<Utc>,
+) -> Result<EventKind, String> {
     let r = c.need(rest)?;
     let (role, person) = match r.split_once(' ') {
         Some((a, b)) => (a.trim().to_lowercase(), b.trim().to_string()),
@@ -204,6 +243,9 @@ fn role(c: &CommandSpec, rest: &str, _: &Incident, _: DateTime<Utc>) -> Result<E
         return Err(c.usage());
     }
     let person = if person == "-" { String::new() } else { person };
+    if super::handoff::role_is_handoff(incident, &role, &person) {
+        return super::handoff::handoff_event(incident, &person, now);
+    }
     Ok(EventKind::RoleAssigned { role, person })
 }
 
@@ -216,6 +258,8 @@ pub enum Command {
     View(ViewCommand),
     /// Open the status-update composer (a [`Handler::Write`] command: refused read-only).
     Compose,
+    /// Open the correction form on the selected timeline entry (refused read-only).
+    Amend,
 }
 
 /// What a [`Handler::View`] command asks of the view.
@@ -225,6 +269,8 @@ pub enum ViewCommand {
     Export(crate::export::Format),
     Help,
     Quit,
+    /// The incident list (`:incidents`).
+    Incidents,
 }
 
 /// Resolves a possibly abbreviated command name or alias (`:st` → `state`, `:q` → `quit`).
@@ -362,11 +408,11 @@ fn parse_update(c: &CommandSpec, rest: &str, incident: &Incident) -> Result<Comm
         "internal" => (Audience::Internal, incident.state, text.trim()),
         "public" => {
             let (st, t) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
-            let st = IncidentState::parse(st)
+            let st = public_state(c, st)?
                 .ok_or_else(|| format!("{}: after `public` comes the state", c.usage()))?;
             (Audience::Public, st, t.trim())
         }
-        w => match IncidentState::parse(w) {
+        w => match public_state(c, w)? {
             Some(st) => (Audience::Public, st, text.trim()),
             None => {
                 return Err(format!(
@@ -387,6 +433,24 @@ fn parse_update(c: &CommandSpec, rest: &str, incident: &Incident) -> Result<Comm
         body: text.to_string(),
         targets: Vec::new(),
     }))
+}
+
+/// The state of a public update, written in full: a public message never goes out on a
+/// guess, so a prefix (`investigatin`) is refused naming the state it would have been.
+fn public_state(c: &CommandSpec, w: &str) -> Result<Option<IncidentState>, String> {
+    let t = w.trim().to_ascii_lowercase();
+    if let Some(st) = IncidentState::ALL.into_iter().find(|st| st.as_str() == t) {
+        return Ok(Some(st));
+    }
+    match IncidentState::parse(&t) {
+        Some(st) => Err(format!(
+            "{}: write the state of a public update in full: {:?} is not `{}` (Tab completes); nothing sent",
+            c.usage(),
+            crate::text::line_max(w, 30),
+            st.as_str()
+        )),
+        None => Ok(None),
+    }
 }
 
 fn common_prefix(v: &[String]) -> String {
@@ -442,8 +506,14 @@ pub fn complete(input: &str, incident: &Incident, themes: &[String]) -> (String,
             .chain(["internal".to_string()])
             .collect(),
         "theme" => themes.to_vec(),
-        "role" => {
-            if rest.contains(' ') {
+        // `:action … @` completes the owner from the people of the incident.
+        "action" if rest.rsplit(' ').next().is_some_and(|w| w.starts_with('@')) => incident
+            .participants
+            .iter()
+            .map(|p| format!("@{p}"))
+            .collect(),
+        "handoff" | "role" => {
+            if name == "handoff" || rest.contains(' ') {
                 let mut p: Vec<String> = incident.present.iter().cloned().collect();
                 for x in &incident.participants {
                     if !p.contains(x) {

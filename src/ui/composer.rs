@@ -12,8 +12,9 @@
 use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::panes::comms;
 use super::template::{self, Templates, Vars};
+use crate::incident::comms::DEFAULT_EVERY_SECS;
+use crate::incident::state::StatusPage;
 use crate::incident::{Audience, ComponentStatus, EventKind, Incident, IncidentState};
 use crate::text;
 
@@ -139,7 +140,7 @@ impl Composer {
     /// the body from the template.
     pub fn new(inc: &Incident, now: DateTime<Utc>, templates: &Templates) -> Self {
         let mut picks: Vec<Pick> = Vec::new();
-        for p in comms::own_pages(inc) {
+        for p in our_pages(inc) {
             for c in &p.components {
                 if !picks.iter().any(|x| x.name == c.name) {
                     picks.push(Pick {
@@ -441,6 +442,17 @@ fn byte_at(s: &str, col: usize) -> usize {
     s.char_indices().nth(col).map_or(s.len(), |(i, _)| i)
 }
 
+/// The pages whose components an update may set: our own pages (role `own`); when none
+/// is marked, every page not marked as a provider's.
+fn our_pages(inc: &Incident) -> Vec<&StatusPage> {
+    let own: Vec<&StatusPage> = inc.own_pages().collect();
+    if own.is_empty() {
+        inc.pages.iter().filter(|p| !p.is_provider()).collect()
+    } else {
+        own
+    }
+}
+
 /// What the template's placeholders stand for now.
 pub fn vars(inc: &Incident, now: DateTime<Utc>, named: &[ComponentStatus]) -> Vars {
     let names: Vec<&str> = named.iter().map(|c| c.name.as_str()).collect();
@@ -454,11 +466,17 @@ pub fn vars(inc: &Incident, now: DateTime<Utc>, named: &[ComponentStatus]) -> Va
         .times
         .impact_duration(now)
         .unwrap_or_else(Duration::zero);
-    let every = comms::cadence(inc)
-        .every
-        .get(inc.severity.as_str())
-        .copied()
-        .unwrap_or(Duration::minutes(30));
+    // The fold's interval for this severity (a log without `comms_defined`: the defaults),
+    // in log time (a drill's scenario minutes pass at its speed).
+    let every = inc.comms.every.unwrap_or_else(|| {
+        DEFAULT_EVERY_SECS
+            .iter()
+            .find(|(s, _)| *s == inc.severity.as_str())
+            .map_or(Duration::minutes(30), |(_, secs)| {
+                Duration::seconds(*secs as i64)
+            })
+    });
+    let every = inc.comms.wall(every);
     Vars {
         title: text::line_max(&inc.title, 300),
         components,

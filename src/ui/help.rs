@@ -163,6 +163,20 @@ pub fn draw(
 /// Draws a plain-text overlay (e.g. the drill report) over `body`, like the help. Long
 /// lines wrap at word boundaries, continuing under their own indentation.
 pub fn draw_text(buf: &mut Buffer, body: Rect, theme: &Theme, title: &str, hint: &str, text: &str) {
+    draw_text_at(buf, body, theme, title, hint, text, 0);
+}
+
+/// [`draw_text`] scrolled down `scroll` lines; when the text is taller than the screen the
+/// hint says there is more (↑↓ PgUp PgDn). Returns the scroll used.
+pub fn draw_text_at(
+    buf: &mut Buffer,
+    body: Rect,
+    theme: &Theme,
+    title: &str,
+    hint: &str,
+    text: &str,
+    scroll: usize,
+) -> usize {
     // Lines are wrapped to the overlay's inside: its width less the borders.
     let w = (body.width.min(110) as usize).saturating_sub(2);
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -183,6 +197,16 @@ pub fn draw_text(buf: &mut Buffer, body: Rect, theme: &Theme, title: &str, hint:
         }
     }
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let inner = overlay_rows(buf, body, theme, title, hint, height);
-    draw_lines(buf, inner, &lines, 0);
+    let shown = (body.height as usize).saturating_sub(2);
+    let max = lines.len().saturating_sub(shown);
+    let scroll = scroll.min(max);
+    let hint = if max == 0 {
+        hint.to_string()
+    } else if scroll < max {
+        format!("{hint} · ↓ {} more lines", max - scroll)
+    } else {
+        format!("{hint} · ↑ scrolls back")
+    };
+    let inner = overlay_rows(buf, body, theme, title, &hint, height);
+    draw_lines(buf, inner, &lines, scroll)
 }

@@ -19,6 +19,7 @@ pub enum KeyAction {
     Tick,
     Note,
     Update,
+    Amend,
     Filter,
     Command,
     Help,
@@ -176,6 +177,14 @@ pub const BINDINGS: &[Binding] = &[
         label: "u",
         help: "write a status update (public or internal): composer with preview",
         hint: Some("update"),
+        writes: true,
+    },
+    Binding {
+        keys: &[k('e')],
+        action: KeyAction::Amend,
+        label: "e",
+        help: "correct the selected timeline entry (↑ selects): its text or time, or strike it, with a reason",
+        hint: None,
         writes: true,
     },
     Binding {

@@ -187,6 +187,35 @@ fn kind_key(k: EntryKind) -> String {
     format!("kind_{}", k.as_str())
 }
 
+/// Why theme TOML is not a theme: the file it came from (`origin`) and what is wrong, by
+/// key. Shown as `FILE: KEY: problem`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: {problem}")]
+pub struct ThemeParseError {
+    pub origin: String,
+    pub problem: ThemeProblem,
+}
+
+/// What is wrong with a theme file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ThemeProblem {
+    /// Not TOML (the parser's message, with line and column).
+    #[error("{0}")]
+    Toml(String),
+    #[error("{key}: expected {expected}")]
+    Expected { key: String, expected: &'static str },
+    #[error("unknown key {0:?} (expected name, description, palette, styles)")]
+    UnknownKey(String),
+    #[error("palette.{key}: bad colour {value:?} (use \"#rrggbb\", an ANSI name or 0-255)")]
+    PaletteColour { key: String, value: String },
+    /// A style key no role or entry kind has; `hint` is a " (did you mean …?)" or empty.
+    #[error("unknown style styles.{key}{hint}")]
+    UnknownStyle { key: String, hint: String },
+    /// A style's value is wrong; `detail` continues the key (`.fg: unknown colour …`).
+    #[error("styles.{key}{detail}")]
+    Style { key: String, detail: String },
+}
+
 impl Theme {
     /// A built-in theme by name.
     pub fn builtin(name: &str) -> Option<Theme> {
@@ -195,10 +224,20 @@ impl Theme {
     }
 
     /// Parses theme TOML; `origin` names the file in errors.
-    pub fn parse(name: &str, src: &str, origin: &str) -> Result<Theme, String> {
-        let table: toml::Table = src
-            .parse()
-            .map_err(|e: toml::de::Error| format!("{origin}: {}", e.to_string().trim_end()))?;
+    pub fn parse(name: &str, src: &str, origin: &str) -> Result<Theme, ThemeParseError> {
+        let fail = |problem: ThemeProblem| ThemeParseError {
+            origin: origin.to_string(),
+            problem,
+        };
+        let expected = |key: &str, expected: &'static str| {
+            fail(ThemeProblem::Expected {
+                key: key.to_string(),
+                expected,
+            })
+        };
+        let table: toml::Table = src.parse().map_err(|e: toml::de::Error| {
+            fail(ThemeProblem::Toml(e.to_string().trim_end().to_string()))
+        })?;
         let mut palette: BTreeMap<String, Color> = BTreeMap::new();
         let mut description = String::new();
         let mut tname = name.to_string();
@@ -207,41 +246,39 @@ impl Theme {
                 "name" => {
                     tname = v
                         .as_str()
-                        .ok_or_else(|| format!("{origin}: name: expected a string"))?
+                        .ok_or_else(|| expected("name", "a string"))?
                         .to_string()
                 }
                 "description" => {
                     description = v
                         .as_str()
-                        .ok_or_else(|| format!("{origin}: description: expected a string"))?
+                        .ok_or_else(|| expected("description", "a string"))?
                         .to_string()
                 }
                 "palette" | "styles" => {}
                 other => {
-                    return Err(format!(
-                        "{origin}: unknown key {other:?} (expected name, description, palette, styles)"
-                    ));
+                    return Err(fail(ThemeProblem::UnknownKey(other.to_string())));
                 }
             }
         }
         if let Some(p) = table.get("palette") {
-            let p = p
-                .as_table()
-                .ok_or_else(|| format!("{origin}: palette: expected a table"))?;
+            let p = p.as_table().ok_or_else(|| expected("palette", "a table"))?;
             for (k, v) in p {
                 let s = v
                     .as_str()
-                    .ok_or_else(|| format!("{origin}: palette.{k}: expected a colour string"))?;
-                let c = parse_color(s, &BTreeMap::new())
-                    .ok_or_else(|| format!("{origin}: palette.{k}: bad colour {s:?} (use \"#rrggbb\", an ANSI name or 0-255)"))?;
+                    .ok_or_else(|| expected(&format!("palette.{k}"), "a colour string"))?;
+                let c = parse_color(s, &BTreeMap::new()).ok_or_else(|| {
+                    fail(ThemeProblem::PaletteColour {
+                        key: k.clone(),
+                        value: s.to_string(),
+                    })
+                })?;
                 palette.insert(k.clone(), c);
             }
         }
         let empty = toml::Table::new();
         let styles_t = match table.get("styles") {
-            Some(s) => s
-                .as_table()
-                .ok_or_else(|| format!("{origin}: styles: expected a table"))?,
+            Some(s) => s.as_table().ok_or_else(|| expected("styles", "a table"))?,
             None => &empty,
         };
         let mut known: Vec<String> = Sem::ALL.iter().map(|s| s.key().to_string()).collect();
@@ -255,15 +292,21 @@ impl Theme {
                     .max_by(|a, b| a.0.total_cmp(&b.0))
                     .map(|(_, x)| format!(" (did you mean {x:?}?)"))
                     .unwrap_or_default();
-                return Err(format!("{origin}: unknown style styles.{k}{hint}"));
+                return Err(fail(ThemeProblem::UnknownStyle {
+                    key: k.clone(),
+                    hint,
+                }));
             }
         }
-        let get = |key: &str| -> Result<Option<Style>, String> {
+        let get = |key: &str| -> Result<Option<Style>, ThemeParseError> {
             match styles_t.get(key) {
                 None => Ok(None),
-                Some(v) => parse_style(v, &palette)
-                    .map(Some)
-                    .map_err(|e| format!("{origin}: styles.{key}{e}")),
+                Some(v) => parse_style(v, &palette).map(Some).map_err(|detail| {
+                    fail(ThemeProblem::Style {
+                        key: key.to_string(),
+                        detail,
+                    })
+                }),
             }
         };
         let base = get("base")?.unwrap_or_default();
@@ -546,16 +589,23 @@ mod tests {
     #[test]
     fn errors_name_the_file_and_key() {
         let e = Theme::parse("x", "[styles]\nsev1 = { fg = \"redd\" }\n", "x.toml");
-        let e = e.err().unwrap_or_default();
+        let e = e.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(e.contains("x.toml") && e.contains("styles.sev1.fg"), "{e}");
         let e = Theme::parse("x", "[styles]\nsevv1 = {}\n", "x.toml")
             .err()
+            .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(e.contains("sevv1") && e.contains("did you mean"), "{e}");
-        let e = Theme::parse("x", "[styles\n", "x.toml")
-            .err()
-            .unwrap_or_default();
-        assert!(e.contains("x.toml"), "{e}");
+        let e = Theme::parse("x", "[styles\n", "x.toml").err();
+        assert!(
+            matches!(&e, Some(ThemeParseError { origin, problem: ThemeProblem::Toml(_) }) if origin == "x.toml"),
+            "{e:?}"
+        );
+        let e = Theme::parse("x", "colour = 1\n", "x.toml").err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("x.toml: unknown key \"colour\" (expected name, description, palette, styles)")
+        );
     }
 
     #[test]

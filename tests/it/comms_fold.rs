@@ -5,58 +5,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use warroom::incident::{
-    Actor, AlertState, Audience, Direction, Event, EventKind, Incident, IncidentState, Severity,
+    Actor, AlertState, Audience, Event, EventKind, Incident, IncidentState, Severity,
 };
 use warroom::replay::Replay;
 
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 7, 2, 10, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
-
-fn s(sec: i64) -> DateTime<Utc> {
-    t0() + Duration::seconds(sec)
-}
-
-fn m(min: i64) -> DateTime<Utc> {
-    s(min * 60)
-}
-
-/// A log under construction: events get increasing ids.
-#[derive(Default)]
-struct Log {
-    events: Vec<Event>,
-}
+use crate::log_builder::{Log, m, s, t0};
 
 impl Log {
-    fn at(mut self, at: DateTime<Utc>, by: Actor, kind: EventKind) -> Self {
-        let id = self.events.len() as u64 + 1;
-        self.events.push(Event { id, at, by, kind });
-        self
-    }
-    fn sys(self, at: DateTime<Utc>, kind: EventKind) -> Self {
-        self.at(at, Actor::System, kind)
-    }
-    fn ana(self, at: DateTime<Utc>, kind: EventKind) -> Self {
-        self.at(at, Actor::person("ana"), kind)
-    }
-    /// The room's default cadence: first update in 15m, SEV1 20m, SEV2 30m, alarm after 5m.
-    fn cadence(self) -> Self {
-        let every: BTreeMap<String, u64> = [("SEV1".to_string(), 1200), ("SEV2".to_string(), 1800)]
-            .into_iter()
-            .collect();
-        self.sys(
-            t0(),
-            EventKind::CommsDefined {
-                first_update_within: 900,
-                every,
-                contradiction_after: 300,
-            },
-        )
-    }
     fn declare(self, at: DateTime<Utc>, severity: Severity) -> Self {
         self.ana(
             at,
@@ -75,35 +32,6 @@ impl Log {
                 components: Vec::new(),
                 body: format!("We are {state}.\nMore soon."),
                 targets: Vec::new(),
-            },
-        )
-    }
-    /// `checkout error rate` samples every minute from `from` to `to` (inclusive).
-    fn error_rate(mut self, from: i64, to: i64, value: f64) -> Self {
-        for min in from..=to {
-            self = self.at(
-                m(min),
-                Actor::source("prom"),
-                EventKind::Metric {
-                    series: "checkout error rate".into(),
-                    value,
-                },
-            );
-        }
-        self
-    }
-    fn signal(self) -> Self {
-        self.at(
-            t0(),
-            Actor::source("prom"),
-            EventKind::SignalDefined {
-                series: "checkout error rate".into(),
-                unit: "%".into(),
-                warn: Some(0.02),
-                crit: Some(0.05),
-                direction: Direction::Above,
-                hysteresis: None,
-                dwell: Some(1),
             },
         )
     }
@@ -134,9 +62,6 @@ impl Log {
                 group: None,
             },
         )
-    }
-    fn fold(&self) -> Incident {
-        Incident::fold(&self.events)
     }
 }
 
@@ -429,4 +354,91 @@ fn comms_checklist_items_tick_themselves() {
         .fold();
     assert!(item(&late, "Post the first public update"));
     assert!(!item(&late, "Keep the cadence"), "an update was overdue");
+}
+
+#[test]
+fn in_a_drill_the_rules_are_scenario_time_and_say_the_room_time_they_take() {
+    let inc = Log::default()
+        .sys(
+            t0(),
+            EventKind::DrillStarted {
+                scenario: "checkout-outage".into(),
+                speed: 6.0,
+                title: None,
+                severity: None,
+                briefing: None,
+                reference: None,
+                impact: None,
+            },
+        )
+        .cadence()
+        .declare(t0(), Severity::Sev2)
+        .ana(
+            s(200),
+            EventKind::Note {
+                text: "still looking".into(),
+            },
+        )
+        .fold();
+    // 15 scenario minutes at 6x are 2m30s of the room's time: overdue by s(200).
+    let overdue = entries(&inc, "Public update overdue");
+    assert_eq!(overdue.len(), 1, "{:?}", inc.timeline);
+    assert_eq!(overdue[0].at, s(150));
+    assert!(
+        overdue[0]
+            .text
+            .contains("none sent within 15m00s (2m30s at 6x) of declaring"),
+        "{}",
+        overdue[0].text
+    );
+}
+
+#[test]
+fn resolved_while_the_public_was_told_otherwise_asks_for_a_resolved_update() {
+    use warroom::ui::panes::comms::{Due, due};
+    let told = Log::default()
+        .cadence()
+        .declare(t0(), Severity::Sev2)
+        .update(m(5), Audience::Public, IncidentState::Investigating)
+        .ana(
+            m(20),
+            EventKind::StateChanged {
+                state: IncidentState::Resolved,
+            },
+        );
+    let inc = told.fold();
+    match due(&inc, m(21)) {
+        Due::Tell(s) => assert!(s.contains("last told investigating"), "{s}"),
+        other => panic!("expected a request for a resolved update, got {other:?}"),
+    }
+    let inc = told
+        .update(m(22), Audience::Public, IncidentState::Resolved)
+        .fold();
+    assert!(matches!(due(&inc, m(23)), Due::None(_)));
+}
+
+#[test]
+fn a_stricter_severity_owes_the_update_from_the_change_not_from_before_it() {
+    let inc = Log::default()
+        .cadence()
+        .declare(t0(), Severity::Sev2)
+        .update(m(1), Audience::Public, IncidentState::Investigating)
+        .ana(
+            m(30),
+            EventKind::SeverityChanged {
+                severity: Severity::Sev1,
+            },
+        )
+        .ana(
+            m(31),
+            EventKind::Note {
+                text: "still on it".into(),
+            },
+        )
+        .fold();
+    // SEV1 asks for one every 20m: 1m + 20m is 21m, before SEV1 existed at 30m.
+    let overdue = entries(&inc, "Public update overdue");
+    assert_eq!(overdue.len(), 1, "{:?}", inc.timeline);
+    assert_eq!(overdue[0].at, m(30), "{}", overdue[0].text);
+    assert_eq!(inc.comms.overdue(m(31)), Some(Duration::minutes(1)));
 }

@@ -8,8 +8,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Style;
 use warroom::incident::{
-    Actor, Audience, ComponentStatus, Event, EventKind, Incident, IncidentState, PageAlarm,
-    PublishOutcome,
+    Actor, Audience, ComponentStatus, Event, EventKind, Incident, IncidentState, PublishOutcome,
 };
 use warroom::ui::app::{Action, App, AppOptions, Input as Mode};
 use warroom::ui::composer::Targets;
@@ -266,21 +265,75 @@ fn the_countdown_turns_amber_in_its_last_five_minutes_and_red_when_overdue_in_ev
     }
 }
 
+/// `inc` after our page goes back to all green at `at` while checkout still burns (two
+/// alerts firing), then a metric sample at `then`: what the page's source would record.
+fn page_goes_green(mut inc: Incident, at: DateTime<Utc>, then: DateTime<Utc>) -> Incident {
+    let src = || Actor::source("shop status");
+    let mut id = inc.last_id;
+    let mut ev = |at: DateTime<Utc>, by: Actor, kind: EventKind| {
+        id += 1;
+        Event { id, at, by, kind }
+    };
+    let mut events = vec![ev(
+        at,
+        src(),
+        EventKind::StatusSummary {
+            page: "shop status".into(),
+            text: String::new(),
+            role: Some("own".into()),
+            changes: 0,
+            degraded: None,
+            opening: false,
+        },
+    )];
+    for c in ["Checkout", "Payments"] {
+        events.push(ev(
+            at,
+            src(),
+            EventKind::StatusComponent {
+                page: "shop status".into(),
+                component: c.into(),
+                status: "operational".into(),
+                group: None,
+            },
+        ));
+    }
+    events.push(ev(
+        at,
+        src(),
+        EventKind::StatusIncident {
+            page: "shop status".into(),
+            id: "inc1".into(),
+            title: "Customers unable to complete checkout".into(),
+            status: "resolved".into(),
+            body: String::new(),
+            update_id: Some("u3".into()),
+            impact: None,
+            posted_at: None,
+        },
+    ));
+    events.push(ev(
+        then,
+        Actor::source("prometheus"),
+        EventKind::Metric {
+            series: "checkout error rate".into(),
+            value: 0.03,
+        },
+    ));
+    for e in &events {
+        inc.apply(e);
+    }
+    inc
+}
+
 #[test]
 fn our_green_page_against_critical_signals_is_amber_and_the_folds_alarm_red() {
-    let mut inc = incident();
-    // Our page goes back to all green while checkout still burns (alerts firing).
-    let page = inc
-        .pages
-        .iter_mut()
-        .find(|p| p.name == "shop status")
-        .expect("shop status");
-    page.incidents.clear();
-    for c in &mut page.components {
-        c.status = "operational".into();
-    }
+    // Green a minute ago: the pane shows the contradiction in amber, no alarm yet.
+    let now = sample::now();
+    let inc = page_goes_green(incident(), now - Duration::minutes(1), now);
+    assert_eq!(inc.comms.alarm, None);
     let mut app = App::new(AppOptions::new("ana"));
-    let b = draw(&mut app, &inc, sample::now(), 120, 40);
+    let b = draw(&mut app, &inc, now, 120, 40);
     let theme = app.theme().clone();
     let s = text(&b);
     assert!(s.contains("shop status says operational"), "{s}");
@@ -289,21 +342,91 @@ fn our_green_page_against_critical_signals_is_amber_and_the_folds_alarm_red() {
         Some(look(theme.s(Sem::Warn))),
         "{s}"
     );
-    inc.comms.alarm = Some(PageAlarm {
-        since: sample::now() - Duration::minutes(6),
-        page: "shop status".into(),
-        signal: "checkout error rate critical".into(),
-        raised: sample::now() - Duration::minutes(1),
-    });
-    let b = draw(&mut app, &inc, sample::now(), 120, 40);
+    // What our signals say, in the fold's words (cut to the pane's width).
+    assert_eq!(inc.worst_signal(), "downdetector critical");
+    assert_eq!(
+        style_of(&b, "downdetector…"),
+        Some(look(theme.s(Sem::Crit))),
+        "{s}"
+    );
+    // Green for 6 minutes: the fold raised the alarm 5 minutes in; the pane says it red.
+    let inc = page_goes_green(incident(), now - Duration::minutes(6), now);
+    assert!(inc.comms.alarm.is_some(), "{:#?}", inc.comms);
+    let b = draw(&mut app, &inc, now, 120, 40);
     let s = text(&b);
-    for want in [
-        "ALARM our page says operational while",
-        "rate critical for 6m",
-    ] {
+    for want in ["ALARM our page says operational while", "critical for 6m"] {
         assert!(s.contains(want), "{s}");
         assert_eq!(style_of(&b, want), Some(look(theme.s(Sem::Crit))), "{s}");
     }
+}
+
+/// The header's rows (two from 120x40, one at 80x24) as text.
+fn header_rows(b: &Buffer, rows: u16) -> String {
+    text(b)
+        .lines()
+        .take(rows as usize)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_alarm_is_in_the_header_in_red_at_every_size_in_every_theme() {
+    let now = sample::now();
+    let calm = page_goes_green(incident(), now - Duration::minutes(1), now);
+    let alarm = page_goes_green(incident(), now - Duration::minutes(6), now);
+    assert!(alarm.comms.alarm.is_some());
+    let mut shots = Vec::new();
+    for name in warroom::ui::theme::BUILTIN {
+        let mut o = AppOptions::new("ana");
+        o.theme = warroom::assets::themes::load(name, &[]).expect("builtin theme");
+        let mut app = App::new(o);
+        let crit = look(app.theme().s(Sem::Crit));
+        for (w, h, rows) in [(80, 24, 1), (120, 40, 2), (200, 60, 2)] {
+            let b = draw(&mut app, &calm, now, w, h);
+            assert!(
+                !header_rows(&b, rows).contains("ALARM"),
+                "{name} {w}x{h}: no alarm before 5 minutes\n{}",
+                text(&b)
+            );
+            let b = draw(&mut app, &alarm, now, w, h);
+            let head = header_rows(&b, rows);
+            let first = head.lines().next().unwrap_or_default();
+            assert!(
+                first.contains("ALARM page says operational"),
+                "{name} {w}x{h}:\n{}",
+                text(&b)
+            );
+            assert_eq!(
+                style_of(&b, "ALARM page says operational"),
+                Some(crit),
+                "{name} {w}x{h}: red"
+            );
+            if w == 80 {
+                // The one-line comms strip keeps the countdown first; the alarm follows.
+                let all = text(&b);
+                let strip = all
+                    .lines()
+                    .find(|l| l.starts_with("Comms "))
+                    .unwrap_or_default();
+                assert!(
+                    strip.contains("ALARM") && !strip.starts_with("Comms ALARM"),
+                    "{name}: {strip}"
+                );
+            }
+            if *name == "default" {
+                shots.push(format!("{w}x{h}\n{head}"));
+            }
+        }
+    }
+    // Where it fits, the header says what our signals say and for how long.
+    assert!(
+        shots[2].contains("downdetector critical for 6m"),
+        "{}",
+        shots[2]
+    );
+    // The alarm never pushes the basic state out: at 120 columns the impact clock stays.
+    assert!(shots[1].contains("impact 18m34s"), "{}", shots[1]);
+    insta::assert_snapshot!("header_alarm", shots.join("\n\n"));
 }
 
 fn targets() -> Targets {
@@ -602,6 +725,10 @@ fn the_zoomed_pane_lists_every_update_with_its_body_and_deliveries() {
 fn help_lists_u_and_the_readme_key_table_has_it() {
     let mut r = Room::new(false);
     r.send(ch('?'));
+    // Three rows down: the key table grew (e corrects an entry), `u` stays in view.
+    for _ in 0..3 {
+        r.send(key(KeyCode::Down));
+    }
     let s = r.screen();
     assert!(
         s.contains("u         write a status update (public or internal)"),

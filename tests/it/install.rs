@@ -635,6 +635,7 @@ fn a_theme_named_on_the_command_line_must_exist() {
 
 #[test]
 fn every_update_template_of_the_repo_is_built_in() {
+    use warroom::incident::IncidentState;
     let dir = root().join("templates/updates");
     let mut on_disk: Vec<(String, String)> = std::fs::read_dir(&dir)
         .map(|rd| {
@@ -649,10 +650,16 @@ fn every_update_template_of_the_repo_is_built_in() {
         })
         .unwrap_or_default();
     on_disk.sort();
-    let built_in: Vec<(String, String)> = warroom::builtin_templates::TEMPLATES
+    // One template per incident state, each the file of that name: a file for no state
+    // would never be used, a state without its file would not build.
+    let mut built_in: Vec<(String, String)> = IncidentState::ALL
         .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .map(|s| {
+            let text = warroom::ui::template::builtin_source(*s);
+            (s.as_str().to_string(), text.to_string())
+        })
         .collect();
+    built_in.sort();
     assert_eq!(built_in, on_disk);
 }
 

@@ -251,6 +251,11 @@ fn an_incident_pulled_from_the_stream_replays_as_its_local_mirror() {
         assert!(out.status.success(), "{out:?}");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
+    // Like a local room, a room on the stream writes the config's comms cadence when it
+    // seeds the incident, so every view derives the update cadence and the silent-page
+    // alarm from the log.
+    let log = std::fs::read_to_string(mirror(&dir, "pull-4")).expect("read the mirror");
+    assert!(log.contains("\"type\":\"comms_defined\""), "{log}");
     let local = export(&mirror(&dir, "pull-4"));
     assert!(local.contains("roll back the deploy"), "{local}");
     assert_eq!(export(&pulled), local);
@@ -268,4 +273,196 @@ fn an_incident_pulled_from_the_stream_replays_as_its_local_mirror() {
         "{text}"
     );
     assert!(text.contains("commander: ana"), "{text}");
+}
+
+#[test]
+fn a_person_who_quits_one_room_is_gone_from_the_other_rooms_presence() {
+    if !have_nats("left on quit") {
+        return;
+    }
+    let root = tempfile::tempdir().expect("tempdir");
+    let nats = Nats::start(root.path());
+    let a_dir = room_dir(root.path(), "a", &nats.url(), "presence-5", "host-a");
+    let b_dir = room_dir(root.path(), "b", &nats.url(), "presence-5", "host-b");
+    let mut a = open_room(&a_dir, "ana");
+    let mut b = open_room(&b_dir, "bo");
+    assert!(b.wait_for("ana joined from host-a", WAIT), "{}", b.text());
+    assert!(b.wait_for("in the room: ana, bo", WAIT), "{}", b.text());
+    assert!(b.wait_for("2 in room", WAIT), "{}", b.text());
+
+    quit(&mut a);
+    assert!(b.wait_for("ana left", WAIT), "{}", b.text());
+    assert!(b.wait_for("1 in room", WAIT), "{}", b.text());
+    assert!(b.wait_for("in the room: bo", WAIT), "{}", b.text());
+    quit(&mut b);
+
+    let lefts: Vec<String> = crate::nats_support::stream_events(&nats.url(), "presence-5")
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            warroom::incident::EventKind::Left { person } => Some(person),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        lefts,
+        ["ana", "bo"],
+        "each quit is one `left` on the stream"
+    );
+}
+
+/// A headless room (`warroom serve`) on the stream: nobody sits at its terminal, so it
+/// adds nobody to the room; a responder who joins it over SSH and quits is shown coming
+/// and going in the other room, from the serving host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_responder_who_quits_a_served_room_over_ssh_is_gone_from_the_other_room() {
+    use crate::ssh_support::{Client, have_ssh, keygen};
+    use std::io::{BufRead, BufReader};
+    if !have_nats("left over ssh") || !have_ssh("left over ssh") {
+        return;
+    }
+    let root = tempfile::tempdir().expect("tempdir");
+    let nats = Nats::start(root.path());
+    let s_dir = room_dir(root.path(), "s", &nats.url(), "presence-6", "host-s");
+    let key = keygen(&s_dir, "ana", "ana@laptop");
+    std::fs::copy(key.with_extension("pub"), s_dir.join("authorized_keys")).expect("keys");
+    let mut cfg = std::fs::read_to_string(s_dir.join("config.toml")).expect("config");
+    cfg.push_str("\n[ssh]\nauthorized_keys = \"authorized_keys\"\nhost_key = \"keys/host_key\"\n");
+    std::fs::write(s_dir.join("config.toml"), cfg).expect("config");
+    let mut serve = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .arg("--config")
+        .arg(s_dir.join("config.toml"))
+        .args(["serve", "--ssh", "127.0.0.1:0"])
+        .env("USER", "srv-nobody")
+        .env("XDG_STATE_HOME", root.path().join("state"))
+        .current_dir(&s_dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run warroom serve");
+    let mut first = String::new();
+    // Kept open to the end: serve prints more lines.
+    let mut out = BufReader::new(serve.stdout.take().expect("stdout"));
+    out.read_line(&mut first).expect("serve prints its address");
+    let port: u16 = first
+        .trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+
+    let b_dir = room_dir(root.path(), "b", &nats.url(), "presence-6", "host-b");
+    let mut b = open_room(&b_dir, "bo");
+    let args: Vec<String> = [
+        "-F",
+        "/dev/null",
+        "-p",
+        &port.to_string(),
+        "-i",
+        &key.display().to_string(),
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "ana@127.0.0.1",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut ana = Client::spawn_ssh(args, 120, 40);
+    ana.wait_for("Checkout failing at the gateway").await;
+    assert!(b.wait_for("ana joined from", WAIT), "{}", b.text());
+    assert!(b.wait_for("in the room: ana, bo", WAIT), "{}", b.text());
+
+    ana.send(b"\x03");
+    assert!(b.wait_for("ana left", WAIT), "{}", b.text());
+    assert!(b.wait_for("1 in room", WAIT), "{}", b.text());
+    assert!(
+        b.wait_for("in the room: bo", WAIT),
+        "only bo is left in the room:\n{}",
+        b.text()
+    );
+    let text = b.text();
+    let present = text
+        .lines()
+        .find_map(|l| l.split("in the room: ").nth(1))
+        .map(str::trim);
+    assert_eq!(present, Some("bo"), "nobody else is in the room:\n{text}");
+    quit(&mut b);
+    let _ = serve.kill();
+    let _ = serve.wait();
+    drop(out);
+}
+
+/// `warroom drill NAME` on a NATS store plays into the stream: the room running it writes
+/// the drill's signals, another room of the incident (with no sources of its own) shows
+/// them, and the drill is started once.
+#[test]
+fn a_drill_run_on_the_stream_shows_its_signals_in_another_room() {
+    if !have_nats("drill on the stream") {
+        return;
+    }
+    let root = tempfile::tempdir().expect("tempdir");
+    let nats = Nats::start(root.path());
+    let a_dir = root.path().join("a");
+    std::fs::create_dir_all(&a_dir).expect("dir a");
+    let url = nats.url();
+    let mut a = pty::spawn(
+        &[
+            "--store",
+            &url,
+            "--incident",
+            "drill-7",
+            "drill",
+            "checkout-outage",
+            "--speed",
+            "60",
+            "--user",
+            "ana",
+        ],
+        &a_dir,
+    );
+    let title = "DRILL: Checkout failing during the summer sale";
+    assert!(a.wait_for(title, WAIT), "{}", a.text());
+
+    let b_dir = room_dir(root.path(), "b", &url, "drill-7", "host-b");
+    let mut b = pty::spawn(&["--user", "bo"], &b_dir);
+    assert!(
+        b.wait_for(title, WAIT),
+        "the other room joins the drill:\n{}",
+        b.text()
+    );
+    for signal in ["Nimbus Cloud status", "checkout error rate", "user reports"] {
+        assert!(
+            b.wait_for(signal, WAIT),
+            "the other room shows the drill's {signal}:\n{}",
+            b.text()
+        );
+    }
+    quit(&mut a);
+    quit(&mut b);
+
+    let events = crate::nats_support::stream_events(&url, "drill-7");
+    let started: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            warroom::incident::EventKind::DrillStarted { scenario, .. } => Some(scenario.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, ["checkout-outage"], "the drill started once");
+    assert_eq!(events[0].kind.name(), "drill_started", "{:?}", events[0]);
+    let pages = events
+        .iter()
+        .filter(|e| {
+            matches!(&e.kind, warroom::incident::EventKind::StatusPage { page, .. } if page == "Nimbus Cloud status")
+        })
+        .count();
+    assert_eq!(
+        pages, 1,
+        "only the room running the drill writes its signals"
+    );
 }

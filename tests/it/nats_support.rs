@@ -148,3 +148,66 @@ pub fn stream_notes(url: &str, incident: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Three JetStream servers on loopback ports forming one cluster (`warroom-test`), each
+/// with its own store directory.
+pub struct Cluster {
+    pub nodes: Vec<Nats>,
+}
+
+impl Cluster {
+    pub fn start(dir: &Path) -> Cluster {
+        let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
+        let routes = ports
+            .iter()
+            .map(|(_, c)| format!("nats://127.0.0.1:{c}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let nodes = ports
+            .iter()
+            .enumerate()
+            .map(|(i, (p, c))| {
+                let extra = vec![
+                    "--cluster".to_string(),
+                    format!("nats://127.0.0.1:{c}"),
+                    "--cluster_name".into(),
+                    "warroom-test".into(),
+                    "--routes".into(),
+                    routes.clone(),
+                ];
+                Nats::start_with(dir, &format!("n{}", i + 1), *p, extra)
+            })
+            .collect();
+        Cluster { nodes }
+    }
+
+    /// Every server's URL, comma-separated (a room's `url`).
+    pub fn urls(&self) -> String {
+        self.nodes
+            .iter()
+            .map(Nats::url)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// The URLs of the servers still running.
+    pub fn live_urls(&self) -> String {
+        self.nodes
+            .iter()
+            .filter(|n| n.proc.is_some())
+            .map(Nats::url)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn node(&mut self, name: &str) -> Option<&mut Nats> {
+        self.nodes.iter_mut().find(|n| n.name == name)
+    }
+
+    pub fn logs(&self) -> String {
+        self.nodes
+            .iter()
+            .map(|n| format!("--- {} ---\n{}", n.name, n.log()))
+            .collect()
+    }
+}

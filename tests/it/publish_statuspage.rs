@@ -12,10 +12,16 @@ use serde_json::json;
 use warroom::incident::{EventKind, IncidentState, PublishOutcome};
 
 use crate::publish_support::*;
+use warroom::room::RoomHandle;
 
 const TARGET: &str = "status page";
 
 fn page_config(dir: &Path, url: &str, key_env: &str) -> warroom::config::Config {
+    page_config_with(dir, url, key_env, r#"components = { Payments = "pay42" }"#)
+}
+
+/// The room's config with one statuspage target; `more` is added to its entry.
+fn page_config_with(dir: &Path, url: &str, key_env: &str, more: &str) -> warroom::config::Config {
     config(
         dir,
         &format!(
@@ -30,10 +36,76 @@ kind = "statuspage"
 url = "{url}"
 page_id = "kctbh9vrtdwd"
 api_key_env = "{key_env}"
-components = {{ Payments = "pay42" }}
+{more}
 "#
         ),
     )
+}
+
+/// Records the public update most of these tests send.
+async fn say_failing(room: &RoomHandle) -> u64 {
+    say(
+        room,
+        update(
+            IncidentState::Investigating,
+            "Checkout is failing.",
+            &[],
+            &[TARGET],
+        ),
+    )
+    .await
+}
+
+/// The composer records components by name (it knows our page's names, not its ids): the
+/// publisher finds the ids on the page itself, once, when the config does not give them.
+#[tokio::test]
+async fn component_ids_come_from_the_page_when_the_config_has_none() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let server = StatusPageServer::start().await;
+    lock(&server.page).components = vec![
+        ("chk01".into(), "Checkout".into()),
+        ("pay42".into(), "Payments".into()),
+    ];
+    let cfg = page_config_with(dir.path(), &server.url, KEY_ENV, "");
+    let log = dir.path().join("checkout.jsonl");
+    let room = open(&cfg, &log, true).await;
+    for (state, status) in [
+        (IncidentState::Investigating, "major_outage"),
+        (IncidentState::Identified, "partial_outage"),
+    ] {
+        let id = say(
+            &room,
+            update(
+                state,
+                "Checkout is failing for most customers.",
+                &[("Checkout", None, status), ("Search", None, "operational")],
+                &[TARGET],
+            ),
+        )
+        .await;
+        let d = delivered(&room, id, TARGET).await;
+        assert_eq!(d.remote_id.as_deref(), Some("inc1"), "{d:?}");
+    }
+    room.shutdown().await;
+    let writes = server.writes();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    let created = &writes[0].body["incident"];
+    assert_eq!(
+        created["components"],
+        json!({"chk01": "major_outage"}),
+        "Checkout by the page's id; Search is not on the page and is left out"
+    );
+    assert_eq!(created["component_ids"], json!(["chk01"]));
+    assert_eq!(
+        writes[1].body["incident"]["components"],
+        json!({"chk01": "partial_outage"})
+    );
+    let lookups = lock(&server.page)
+        .requests
+        .iter()
+        .filter(|r| r.path.ends_with("/components"))
+        .count();
+    assert_eq!(lookups, 1, "the page's components are looked up once");
 }
 
 #[tokio::test]
@@ -154,16 +226,7 @@ async fn a_500_after_the_incident_was_made_does_not_make_a_second_one() {
     let cfg = page_config(dir.path(), &server.url, KEY_ENV);
     let log = dir.path().join("checkout.jsonl");
     let room = open(&cfg, &log, true).await;
-    let id = say(
-        &room,
-        update(
-            IncidentState::Investigating,
-            "Checkout is failing.",
-            &[],
-            &[TARGET],
-        ),
-    )
-    .await;
+    let id = say_failing(&room).await;
     let d = delivered(&room, id, TARGET).await;
     assert_eq!(d.remote_id.as_deref(), Some("inc1"));
     room.shutdown().await;
@@ -190,16 +253,7 @@ async fn a_crash_between_send_and_record_is_checked_against_the_page() {
     // A room recorded the update and `sending`, the page made the incident, and the room
     // died before it could record the outcome.
     let room = open(&cfg, &log, false).await;
-    let id = say(
-        &room,
-        update(
-            IncidentState::Investigating,
-            "Checkout is failing.",
-            &[],
-            &[TARGET],
-        ),
-    )
-    .await;
+    let id = say_failing(&room).await;
     say(
         &room,
         EventKind::Publish {
@@ -448,16 +502,7 @@ async fn no_key_and_no_server_are_named() {
     let cfg = page_config(dir.path(), &format!("http://127.0.0.1:{port}"), KEY_ENV);
     let log = dir.path().join("checkout.jsonl");
     let room = open(&cfg, &log, true).await;
-    let id = say(
-        &room,
-        update(
-            IncidentState::Investigating,
-            "Checkout is failing.",
-            &[],
-            &[TARGET],
-        ),
-    )
-    .await;
+    let id = say_failing(&room).await;
     wait_for(&room, "a failed attempt", |i| {
         i.comms.updates[0]
             .deliveries

@@ -63,6 +63,8 @@ pub struct PageState {
     pub max_body_chars: usize,
     /// Requests larger than this (bytes) are refused with 413.
     pub max_request_bytes: usize,
+    /// The page's components, (id, name), as `GET /v1/pages/{id}/components` lists them.
+    pub components: Vec<(String, String)>,
 }
 
 pub type Page = Arc<Mutex<PageState>>;
@@ -288,12 +290,34 @@ async fn unresolved(
     answer(200, Value::Array(open))
 }
 
+async fn components(
+    State(page): State<Page>,
+    UrlPath(pid): UrlPath<String>,
+    headers: HeaderMap,
+) -> Answer {
+    let path = format!("/v1/pages/{pid}/components");
+    if let Err(a) = admit(&page, "GET", path, &headers, &Bytes::new()) {
+        return *a;
+    }
+    let st = lock(&page);
+    let list: Vec<Value> = st
+        .components
+        .iter()
+        .map(|(id, name)| {
+            json!({"id": id, "page_id": pid, "name": name, "status": "operational",
+                   "group": false, "group_id": null, "showcase": true})
+        })
+        .collect();
+    answer(200, Value::Array(list))
+}
+
 impl StatusPageServer {
     pub async fn start() -> StatusPageServer {
         let page: Page = Arc::default();
         let app = Router::new()
             .route("/v1/pages/{pid}/incidents", post(create))
             .route("/v1/pages/{pid}/incidents/unresolved", get(unresolved))
+            .route("/v1/pages/{pid}/components", get(components))
             .route("/v1/pages/{pid}/incidents/{id}", patch(patch_incident))
             .with_state(page.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -136,6 +136,7 @@ async fn live_ssh_and_replay_views_of_a_drill_draw_the_same_screen() {
                     acknowledge: Some(60.0),
                     mitigate: Some(900.0),
                     resolve: Some(1800.0),
+                    ..Reference::default()
                 }),
                 impact: Some(0.0),
             },

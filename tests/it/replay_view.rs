@@ -75,16 +75,16 @@ fn clock_keys_move_the_position() {
         "1 = impact (back-dated)"
     );
 
-    assert!(!v.replay.clock().is_playing());
+    assert!(!v.clock().is_playing());
     v.handle(&key(KeyCode::Char(' ')));
-    assert!(v.replay.clock().is_playing());
+    assert!(v.clock().is_playing());
     v.handle(&key(KeyCode::Char('+')));
     v.handle(&key(KeyCode::Char('+')));
-    assert_eq!(v.replay.clock().speed(), 10.0);
-    v.replay.tick(std::time::Duration::from_secs(3));
+    assert_eq!(v.clock().speed(), 10.0);
+    v.tick(std::time::Duration::from_secs(3));
     assert_eq!(v.replay.position(), t0() + Duration::seconds(210));
     v.handle(&key(KeyCode::Char('-')));
-    assert_eq!(v.replay.clock().speed(), 2.0);
+    assert_eq!(v.clock().speed(), 2.0);
 }
 
 #[test]

@@ -12,6 +12,7 @@ use warroom::incident::{
     Actor, AlertState, Direction, Draft, EntryKind, EventKind, Incident, Level,
 };
 use warroom::sources::http::{parse_json, status_error};
+use warroom::sources::receiver::PayloadError;
 use warroom::sources::{alertmanager, feed, prometheus, reports, statuspage};
 
 fn prom_config(label: Option<&str>) -> PrometheusConfig {
@@ -591,7 +592,14 @@ fn grafana_variants_are_tolerated() {
         matches!(&u[0].kind, EventKind::Alert { name, state: AlertState::Firing, .. } if name == "Load peaking!")
     );
     assert!(alertmanager::parse_webhook(b"{\"alerts\": 5}", now).is_err());
-    assert!(alertmanager::parse_webhook(b"{\"receiver\":\"x\"", now).is_err());
+    // Cut-off JSON is told apart from JSON without alerts, and the message says which.
+    let cut = alertmanager::parse_webhook(b"{\"receiver\":\"x\"", now);
+    assert!(matches!(&cut, Err(PayloadError::Json { .. })), "{cut:?}");
+    let none = alertmanager::parse_webhook(b"{\"receiver\":\"x\"}", now);
+    assert!(
+        matches!(&none, Err(PayloadError::Shape(m)) if m.contains("no `alerts`")),
+        "{none:?}"
+    );
 }
 
 #[test]

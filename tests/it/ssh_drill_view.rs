@@ -36,6 +36,7 @@ fn drill_started() -> EventKind {
             acknowledge: Some(60.0),
             mitigate: Some(900.0),
             resolve: Some(1800.0),
+            ..Reference::default()
         }),
         impact: Some(0.0),
     }

@@ -213,12 +213,17 @@ fn commands_become_events() {
         })
     );
     assert_eq!(
-        r.cmd("role commander Bo Smith"),
+        r.cmd("role scribe Bo Smith"),
         rec(EventKind::RoleAssigned {
-            role: "commander".into(),
+            role: "scribe".into(),
             person: "Bo Smith".into()
         })
     );
+    // ana commands here: `:role commander` hands over with a brief (tests/it/handoff.rs).
+    assert!(matches!(
+        r.cmd("role commander Bo Smith").as_slice(),
+        [Action::Record(EventKind::Handoff { from, to, .. })] if from == "ana" && to == "Bo Smith"
+    ));
     assert_eq!(
         r.cmd("role liaison eve"),
         rec(EventKind::RoleAssigned {
@@ -753,7 +758,10 @@ fn every_command_runs_its_own_handler_and_only_quit_quits() {
             ":{line} gave {parsed:?}"
         );
         assert_eq!(
-            matches!(parsed, Command::Record(_) | Command::Compose),
+            matches!(
+                parsed,
+                Command::Record(_) | Command::Compose | Command::Amend
+            ),
             c.writes(),
             ":{line} gave {parsed:?}"
         );

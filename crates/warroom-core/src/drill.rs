@@ -14,6 +14,13 @@ pub struct Reference {
     pub acknowledge: Option<f64>,
     pub mitigate: Option<f64>,
     pub resolve: Option<f64>,
+    /// From the impact start to the first public update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_update: Option<f64>,
+    /// The longest stretch without a public update while impacted (from the impact start
+    /// to mitigation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_silence: Option<f64>,
 }
 
 /// The header line of a drill file.
@@ -68,7 +75,7 @@ impl DrillHeader {
 }
 
 /// One scenario event: at scenario second `t`, `by` did `kind`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DrillEvent {
     pub t: f64,
     pub by: Actor,
@@ -80,6 +87,21 @@ pub struct DrillEvent {
 pub struct Drill {
     pub header: DrillHeader,
     pub events: Vec<DrillEvent>,
+}
+
+impl Drill {
+    /// The drill file's text: the header line, then one event per line, each ending in a
+    /// newline ([`parse`] reads it back). The bundled drills are written with this (see
+    /// `cargo run --example gen_drills`).
+    pub fn to_jsonl(&self) -> Result<String, serde_json::Error> {
+        let mut out = serde_json::to_string(&self.header)?;
+        out.push('\n');
+        for e in &self.events {
+            out.push_str(&serde_json::to_string(e)?);
+            out.push('\n');
+        }
+        Ok(out)
+    }
 }
 
 #[derive(Deserialize)]

@@ -11,7 +11,11 @@
 //!   (declare, severity, state, note, decision; the script's own notes do not count),
 //!   minus the impact start. The automatic first signal is shown apart ("first signal at
 //!   T+…"), it is the scenario's doing;
-//! - acknowledge = the key time acknowledged − detected (see `incident::times`);
+//! - acknowledge = when the people acknowledged (the key time acknowledged, see
+//!   `incident::times`, but never before their own detection above), minus the impact
+//!   start, like every row: the rows read in order and acknowledging can't come before
+//!   detecting. The scenario's reference gives acknowledge after detect (the drill
+//!   format's definition), so its row shows reference detect + acknowledge;
 //! - mitigate, resolve = the key times mitigated and resolved − the impact start.
 //!
 //! At high speeds typing dominates (at 60x one second of typing is a scenario minute):
@@ -20,7 +24,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::incident::{Incident, IncidentState, format_duration};
+use crate::incident::{Audience, Incident, IncidentState, format_duration};
 
 pub use crate::drill::{DrillHeader, Reference};
 
@@ -69,6 +73,50 @@ fn since(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>, speed: f64) -> 
     scaled(Some(to? - from?), speed).map(|s| s.max(0.0))
 }
 
+/// When the people acknowledged, for the report: the key time, but not before the people
+/// noticed the incident (a tick or a role before the first note still acknowledged only
+/// what they had noticed by then).
+fn acknowledged(t: &crate::incident::KeyTimes) -> Option<DateTime<Utc>> {
+    t.acknowledged.map(|a| t.noticed.map_or(a, |n| a.max(n)))
+}
+
+/// The first public update at or after the impact start.
+fn first_public_after(inc: &Incident, impact: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    let from = impact?;
+    public_updates(inc).find(|at| *at >= from)
+}
+
+fn public_updates(inc: &Incident) -> impl Iterator<Item = DateTime<Utc>> + '_ {
+    inc.comms
+        .updates
+        .iter()
+        .filter(|u| u.audience == Audience::Public)
+        .map(|u| u.at)
+}
+
+/// The longest stretch without a public update while impacted, in scenario seconds: from
+/// the impact start to mitigation (else resolution), each gap between the impact start,
+/// the public updates and that end. None until the impact has ended, unless an update
+/// already made the gap before it the longest so far.
+fn longest_silence(inc: &Incident, impact: Option<DateTime<Utc>>, speed: f64) -> Option<f64> {
+    let from = impact?;
+    let end = inc.times.mitigated.or(inc.times.resolved);
+    let mut marks: Vec<DateTime<Utc>> = public_updates(inc)
+        .filter(|at| *at >= from && end.is_none_or(|e| *at <= e))
+        .collect();
+    marks.extend(end);
+    if marks.is_empty() {
+        return None;
+    }
+    let mut last = from;
+    let mut longest = Duration::zero();
+    for m in marks {
+        longest = longest.max(m - last);
+        last = m;
+    }
+    scaled(Some(longest), speed)
+}
+
 fn secs(s: f64) -> String {
     format_duration(Duration::milliseconds((s * 1000.0).round() as i64))
 }
@@ -102,8 +150,8 @@ impl DrillReport {
             },
             Measure {
                 name: "acknowledge",
-                people: scaled(t.time_to_acknowledge(), speed).map(|s| s.max(0.0)),
-                reference: r.acknowledge,
+                people: since(impact, acknowledged(t), speed),
+                reference: r.detect.zip(r.acknowledge).map(|(d, a)| d + a),
             },
             Measure {
                 name: "mitigate",
@@ -114,6 +162,16 @@ impl DrillReport {
                 name: "resolve",
                 people: since(impact, t.resolved, speed),
                 reference: r.resolve,
+            },
+            Measure {
+                name: "first update",
+                people: since(impact, first_public_after(incident, impact), speed),
+                reference: r.first_update,
+            },
+            Measure {
+                name: "longest silence",
+                people: longest_silence(incident, impact, speed),
+                reference: r.longest_silence,
             },
         ];
         let mut undone = Vec::new();
@@ -183,10 +241,15 @@ impl DrillReport {
         for m in &self.measures {
             let you = m.people.map_or("-".into(), secs);
             let rf = m.reference.map_or("-".into(), secs);
+            let (more, less) = if m.name == "longest silence" {
+                ("longer", "shorter")
+            } else {
+                ("slower", "faster")
+            };
             let diff = match m.delta() {
                 Some(d) if d.abs() < 1.0 => "on par".to_string(),
-                Some(d) if d > 0.0 => format!("{} slower", secs(d)),
-                Some(d) => format!("{} faster", secs(-d)),
+                Some(d) if d > 0.0 => format!("{} {more}", secs(d)),
+                Some(d) => format!("{} {less}", secs(-d)),
                 None => String::new(),
             };
             o.push_str(&format!("{:<16}{:>10}{:>12}  {}\n", m.name, you, rf, diff));
@@ -283,10 +346,20 @@ mod tests {
         let r = DrillReport::from(&inc, &header);
         assert!(r.resolved);
         let people: Vec<Option<f64>> = r.measures.iter().map(|m| m.people).collect();
-        // detected at declaration (40 s wall), impact 30 s: 10 s wall = 100 s scenario.
+        // detected at declaration (40 s wall), impact 30 s: 10 s wall = 100 s scenario;
+        // the declaration acknowledged too, at the same moment.
+        // No public update: no first update; the silence lasts from the impact start to
+        // mitigation (monitoring at 150 s wall: 120 s wall = 1200 s scenario).
         assert_eq!(
             people,
-            vec![Some(100.0), Some(0.0), Some(1200.0), Some(1700.0)]
+            vec![
+                Some(100.0),
+                Some(100.0),
+                Some(1200.0),
+                Some(1700.0),
+                None,
+                Some(1200.0)
+            ]
         );
         assert_eq!(
             r.undone,
@@ -305,6 +378,95 @@ mod tests {
         assert_eq!(
             DrillReport::with_speed(&inc, &header, 1.0).measures[0].people,
             Some(10.0)
+        );
+    }
+
+    /// The reviewer's drill: impact at 2:00, the alert at 3:30 (the automatic detection),
+    /// the people's first act a note at 6:45. The report said detect 4m45s, acknowledge
+    /// 3m15s: acknowledged before detected.
+    #[test]
+    fn acknowledging_never_comes_before_detecting_in_the_report() {
+        let t0 = Utc.with_ymd_and_hms(2026, 3, 5, 22, 0, 0).unwrap();
+        let at = |s: i64| t0 + Duration::seconds(s);
+        let events = vec![
+            Event {
+                id: 1,
+                at: at(0),
+                by: Actor::System,
+                kind: EventKind::DrillStarted {
+                    scenario: "s".into(),
+                    speed: 1.0,
+                    title: None,
+                    severity: None,
+                    briefing: None,
+                    reference: None,
+                    impact: Some(120.0),
+                },
+            },
+            Event {
+                id: 5,
+                at: at(1),
+                by: Actor::person("ana"),
+                kind: EventKind::Joined {
+                    person: "ana".into(),
+                    from: None,
+                },
+            },
+            Event {
+                id: 2,
+                at: at(210),
+                by: Actor::Source("alertmanager".into()),
+                kind: EventKind::Alert {
+                    name: "CheckoutErrors".into(),
+                    state: crate::incident::AlertState::Firing,
+                    labels: Default::default(),
+                    summary: String::new(),
+                    fingerprint: None,
+                    starts_at: None,
+                },
+            },
+            Event {
+                id: 3,
+                at: at(330),
+                by: Actor::person("ana"),
+                kind: EventKind::ChecklistToggled {
+                    list: "triage".into(),
+                    item: "Open the dashboard".into(),
+                    done: true,
+                },
+            },
+            Event {
+                id: 4,
+                at: at(405),
+                by: Actor::person("ana"),
+                kind: EventKind::Note {
+                    text: "checkout is failing".into(),
+                },
+            },
+        ];
+        let inc = Incident::fold(&events);
+        let header = DrillHeader::parse(
+            r#"{"warroom_drill":1,"name":"s","title":"T","severity":"SEV2","speed":1,"impact":120,"reference":{"detect":75,"acknowledge":240}}"#,
+        )
+        .unwrap();
+        let r = DrillReport::from(&inc, &header);
+        let detect = r.measures[0].people.unwrap();
+        let ack = r.measures[1].people.unwrap();
+        assert_eq!(detect, 285.0, "{r:?}");
+        assert!(ack >= detect, "acknowledge {ack} before detect {detect}");
+        assert_eq!(ack, 285.0);
+        // The reference in the same terms: acknowledged 4 minutes after detecting at 1:15.
+        assert_eq!(r.measures[1].reference, Some(315.0));
+        let text = r.render_text();
+        let row: Vec<&str> = text
+            .lines()
+            .find(|l| l.starts_with("acknowledge"))
+            .map(|l| l.split_whitespace().collect())
+            .unwrap_or_default();
+        assert_eq!(
+            row,
+            ["acknowledge", "4m45s", "5m15s", "30s", "faster"],
+            "{text}"
         );
     }
 

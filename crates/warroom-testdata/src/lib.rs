@@ -2,4 +2,5 @@
 //! ships. A dev-dependency only, so it cannot reach the binary.
 #![forbid(unsafe_code)]
 
+pub mod drills;
 pub mod sample;

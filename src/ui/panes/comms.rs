@@ -3,9 +3,9 @@
 //! "OVERDUE 4m" after), the last internal update, and what our own status page says
 //! against what our signals say (the silent-page alarm in red).
 //!
-//! The due time and the contradiction are read from `Incident::comms` through the small
-//! functions at the end of this file ([`next_due`], [`contradiction`]); they are the one
-//! place to switch to the fold's own derivations.
+//! Everything it says is derived by the fold (`Incident::comms`: the due time, overdue,
+//! our own page, whether the signals are bad, the alarm), so the pane, the timeline, a
+//! replay and the export can never disagree; this file only words and colours it.
 
 use chrono::{DateTime, Duration, Utc};
 use ratatui::style::Style;
@@ -13,10 +13,10 @@ use ratatui::text::{Line, Span};
 
 use super::Ctx;
 use super::header::state_style;
+use crate::incident::comms::says_operational;
 use crate::incident::state::StatusPage;
 use crate::incident::{
-    Audience, Cadence, Incident, IncidentState, Level, PublishOutcome, UpdateRecord,
-    format_duration,
+    Audience, Incident, IncidentState, PublishOutcome, UpdateRecord, format_duration,
 };
 use crate::text;
 use crate::ui::paint::{fit, width, wrap};
@@ -37,24 +37,35 @@ pub enum Due {
     In(DateTime<Utc>, Duration),
     /// Overdue since this time, by this much.
     Overdue(DateTime<Utc>, Duration),
+    /// Nothing more is owed by the cadence, but the public still has to be told (the room
+    /// resolved while the last public update said otherwise).
+    Tell(String),
 }
 
 /// The due state at `now`.
 pub fn due(inc: &Incident, now: DateTime<Utc>) -> Due {
-    if inc.state == IncidentState::Resolved {
-        return Due::None("resolved: no update due".into());
+    let c = &inc.comms;
+    if let (Some(at), Some(left)) = (c.next_due(), c.due_in(now)) {
+        return Due::In(at, left);
     }
-    match next_due(inc) {
-        Some(at) if at > now => Due::In(at, at - now),
-        Some(at) => Due::Overdue(at, now - at),
-        None if inc.comms.last_public().is_none() && !inc.declared => {
-            let c = cadence(inc);
-            Due::None(format!(
-                "first update due {} after :declare",
-                format_duration(c.first_update_within)
-            ))
-        }
-        None => Due::None(format!("no update cadence for {}", inc.severity)),
+    if let (Some(at), Some(by)) = (c.next_due(), c.overdue(now)) {
+        return Due::Overdue(at, by);
+    }
+    match c.cadence() {
+        _ if inc.state == IncidentState::Resolved => match c.last_public() {
+            // Resolved here, but the public was last told something else: say so.
+            Some(u) if u.state != IncidentState::Resolved => Due::Tell(format!(
+                "resolved here; the public was last told {}: send a resolved update (u)",
+                u.state.as_str()
+            )),
+            _ => Due::None("resolved: no update due".into()),
+        },
+        None => Due::None("no update cadence in this log".into()),
+        Some(cad) if c.last_public().is_none() && !inc.declared => Due::None(format!(
+            "first update due {} after :declare",
+            c.rule(cad.first_update_within)
+        )),
+        Some(_) => Due::None(format!("no update cadence for {}", inc.severity)),
     }
 }
 
@@ -62,6 +73,7 @@ pub fn due(inc: &Incident, now: DateTime<Utc>) -> Due {
 pub fn due_span(d: &Due, t: &Theme) -> (String, Style) {
     match d {
         Due::None(why) => (why.clone(), t.s(Sem::Dim)),
+        Due::Tell(what) => (what.clone(), t.s(Sem::Warn)),
         Due::In(at, left) => (
             format!(
                 "next update in {} (due {})",
@@ -213,16 +225,24 @@ fn deliveries_line(u: &UpdateRecord, t: &Theme, w: usize) -> Line<'static> {
     Line::from(spans)
 }
 
+/// The silent-page alarm in words, while the fold has it raised: `ALARM our page says
+/// operational while checkout error rate critical for 6m` (how long the page has
+/// contradicted the signals, in room time like every elapsed time on screen; the timeline
+/// entry counts the same). The pane, its one-line form and the header all say it so.
+pub fn alarm_text(inc: &Incident, now: DateTime<Utc>) -> Option<String> {
+    let a = inc.comms.alarm.as_ref()?;
+    Some(format!(
+        "ALARM our page says operational while {} for {}",
+        text::line_max(&a.signal, 200),
+        minutes(now - a.since)
+    ))
+}
+
 /// What our own page says against our signals: red over two lines when the fold raised
 /// the silent-page alarm, else one line, amber while the page contradicts the signals.
 fn page_lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
     let t = cx.theme;
-    if let Some(a) = &cx.inc.comms.alarm {
-        let s = format!(
-            "ALARM our page says operational while {} for {}",
-            text::line_max(&a.signal, 200),
-            minutes(cx.now - a.since)
-        );
+    if let Some(s) = alarm_text(cx.inc, cx.now) {
         return wrap(&s, w.max(1), 2)
             .into_iter()
             .map(|l| Line::from(Span::styled(l, t.s(Sem::Crit))))
@@ -233,32 +253,31 @@ fn page_lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
 
 fn page_line(cx: &Ctx, w: usize) -> Line<'static> {
     let t = cx.theme;
+    let inc = cx.inc;
     let label = Span::styled(format!("{:<9}", "our page"), t.s(Sem::Title));
-    let pages = own_pages(cx.inc);
-    let Some(page) = pages.first() else {
+    let Some(page) = shown_page(inc) else {
         return Line::from(vec![
             label,
             Span::styled("none marked own (role = \"own\")", t.s(Sem::Dim)),
         ]);
     };
-    let says = if page.is_degraded() {
-        "shows a problem"
-    } else {
+    let operational = says_operational(page);
+    let says = if operational {
         "says operational"
-    };
-    let signals = bad_signals(cx.inc);
-    let (sig, sig_style) = match &signals {
-        Some((s, Level::Crit)) => (s.clone(), t.s(Sem::Crit)),
-        Some((s, _)) => (s.clone(), t.s(Sem::Warn)),
-        None => ("signals ok".to_string(), t.s(Sem::Ok)),
-    };
-    let contradicts = contradiction(cx.inc);
-    let page_style = if contradicts {
-        t.s(Sem::Warn)
-    } else if page.is_degraded() {
-        t.s(Sem::Crit)
     } else {
+        "shows a problem"
+    };
+    let (sig, sig_style) = if inc.comms.signals_bad() {
+        (text::line_max(&inc.worst_signal(), 200), t.s(Sem::Crit))
+    } else {
+        ("nothing critical".to_string(), t.s(Sem::Ok))
+    };
+    let page_style = if inc.comms.contradicted() {
+        t.s(Sem::Warn)
+    } else if operational {
         t.s(Sem::Ok)
+    } else {
+        t.s(Sem::Crit)
     };
     let name = fit(&text::line_max(&page.name, 100), 24);
     let head = format!("{name} {says}");
@@ -269,6 +288,20 @@ fn page_line(cx: &Ctx, w: usize) -> Line<'static> {
         Span::styled(" · ", t.s(Sem::Dim)),
         Span::styled(fit(&sig, w.saturating_sub(used)), sig_style),
     ])
+}
+
+/// The page the line speaks of: the own page the fold watches (it says operational), else
+/// our first own page (it shows a problem), else, when no page is marked own or provider,
+/// the first such page (shown, but the fold raises no alarm for an unmarked page).
+fn shown_page(inc: &Incident) -> Option<&StatusPage> {
+    let watched = inc
+        .comms
+        .own_page
+        .as_ref()
+        .and_then(|q| inc.pages.iter().find(|p| p.name == q.page));
+    watched
+        .or_else(|| inc.own_pages().next())
+        .or_else(|| inc.pages.iter().find(|p| p.role.is_none()))
 }
 
 /// The lines of the comms pane for an inner width `w`.
@@ -338,26 +371,26 @@ pub fn history(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
     out
 }
 
-/// The pane folded into one line (narrow screens): the alarm first, else when the next
-/// update is due, else the last public update.
+/// The pane folded into one line (narrow screens): when the next update is due first (a
+/// commander must never lose the countdown), then the alarm (the header carries its red
+/// badge too), then the last public update.
 pub fn strip(cx: &Ctx, w: usize) -> Line<'static> {
     let t = cx.theme;
     let inc = cx.inc;
     let mut spans = vec![Span::styled("Comms ", t.s(Sem::Title))];
     let mut used = 6;
-    if let Some(a) = &inc.comms.alarm {
-        let s = format!(
-            "ALARM our page says operational while {} for {} · ",
-            text::line_max(&a.signal, 100),
-            minutes(cx.now - a.since)
-        );
-        used += width(&s);
-        spans.push(Span::styled(fit(&s, w.saturating_sub(6)), t.s(Sem::Crit)));
-    }
     let (s, st) = due_span(&due(inc, cx.now), t);
     let s = format!("{s} · ");
     spans.push(Span::styled(fit(&s, w.saturating_sub(used)), st));
     used += width(&s);
+    if let Some(s) = alarm_text(inc, cx.now) {
+        let s = format!("{s} · ");
+        spans.push(Span::styled(
+            fit(&s, w.saturating_sub(used)),
+            t.s(Sem::Crit),
+        ));
+        used += width(&s);
+    }
     let last = match inc.comms.last_public() {
         Some(u) => format!(
             "public {} {}: {}",
@@ -372,93 +405,4 @@ pub fn strip(cx: &Ctx, w: usize) -> Line<'static> {
         t.s(Sem::Dim),
     ));
     Line::from(spans)
-}
-
-// ---- Derivations from `Incident::comms`. Small and local until the fold offers them. ----
-
-/// The cadence in force: the log's `comms_defined`, else the `[comms]` defaults (first
-/// update 15 minutes after declaring; SEV1 every 20m, SEV2 30m, SEV3 60m, SEV4 none;
-/// contradiction after 5m).
-pub fn cadence(inc: &Incident) -> Cadence {
-    inc.comms.cadence.clone().unwrap_or_else(|| Cadence {
-        first_update_within: Duration::minutes(15),
-        every: [("SEV1", 20), ("SEV2", 30), ("SEV3", 60)]
-            .into_iter()
-            .map(|(s, m)| (s.to_string(), Duration::minutes(m)))
-            .collect(),
-        contradiction_after: Duration::minutes(5),
-    })
-}
-
-/// When the next public update is due: the last public update plus the interval for the
-/// current severity; before any, `first_update_within` after the declaration. `None`:
-/// nothing is owed (not declared and nothing sent, or no interval for this severity).
-pub fn next_due(inc: &Incident) -> Option<DateTime<Utc>> {
-    let c = cadence(inc);
-    match inc.comms.last_public() {
-        Some(u) => c
-            .every
-            .get(inc.severity.as_str())
-            .map(|every| u.at + *every),
-        None => inc.times.declared.map(|d| d + c.first_update_within),
-    }
-}
-
-/// Our own public pages (`role = "own"`); when no page is marked, every page not marked
-/// as a provider's.
-pub fn own_pages(inc: &Incident) -> Vec<&StatusPage> {
-    let own: Vec<&StatusPage> = inc
-        .pages
-        .iter()
-        .filter(|p| p.role.as_deref() == Some("own"))
-        .collect();
-    if own.is_empty() {
-        inc.pages.iter().filter(|p| !p.is_provider()).collect()
-    } else {
-        own
-    }
-}
-
-/// The worst of our signals in words (`checkout error rate critical +2`), with its
-/// level; `None` when every signal is fine and no alert fires.
-pub fn bad_signals(inc: &Incident) -> Option<(String, Level)> {
-    let mut crit: Vec<String> = Vec::new();
-    let mut warn: Vec<String> = Vec::new();
-    for s in inc.signals.values() {
-        match s.level {
-            Level::Crit => crit.push(format!("{} critical", text::line_max(&s.name, 60))),
-            Level::Warn => warn.push(format!("{} warn", text::line_max(&s.name, 60))),
-            _ => {}
-        }
-    }
-    for r in inc.reports.values() {
-        match r.level {
-            Level::Crit => crit.push(format!("{} critical", text::line_max(&r.name, 60))),
-            Level::Warn => warn.push(format!("{} warn", text::line_max(&r.name, 60))),
-            _ => {}
-        }
-    }
-    for a in inc.firing() {
-        crit.push(format!("{} firing", text::line_max(&a.name, 60)));
-    }
-    let (list, level) = if crit.is_empty() {
-        (warn, Level::Warn)
-    } else {
-        (crit, Level::Crit)
-    };
-    let first = list.first()?;
-    let more = if list.len() > 1 {
-        format!(" +{}", list.len() - 1)
-    } else {
-        String::new()
-    };
-    Some((format!("{first}{more}"), level))
-}
-
-/// Our own page shows no problem while a signal is critical or an alert fires.
-pub fn contradiction(inc: &Incident) -> bool {
-    let pages = own_pages(inc);
-    !pages.is_empty()
-        && pages.iter().all(|p| !p.is_degraded())
-        && matches!(bad_signals(inc), Some((_, Level::Crit)))
 }

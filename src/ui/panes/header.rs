@@ -11,6 +11,9 @@ use crate::text;
 use crate::ui::paint::{ago, fill, fit, put, put_line, width};
 use crate::ui::theme::{Sem, Theme};
 
+/// The header's badge while the silent-page alarm is raised.
+pub const ALARM_BADGE: &str = "ALARM page says operational";
+
 pub fn sev_style(t: &Theme, s: Severity) -> Style {
     match s {
         Severity::Sev1 => t.s(Sem::Sev1),
@@ -57,6 +60,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
         state_style(t, inc.state),
     ));
     left.push(Span::raw("  "));
+    // The silent-page alarm at every size: a short red badge always, the signal and how
+    // long where the row has room after the basic state.
+    let alarm = super::comms::alarm_text(inc, cx.now);
+    if alarm.is_some() {
+        left.push(Span::styled(ALARM_BADGE, t.s(Sem::Crit)));
+        left.push(Span::raw("  "));
+    }
 
     // Optional parts, in the order they are dropped when space runs out (last first).
     let mut extra: Vec<Vec<Span>> = Vec::new();
@@ -80,6 +90,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
             None => Span::styled("none", t.s(Sem::Warn)),
         },
     ]);
+    // The alarm's detail after the impact clock and the commander: the badge already
+    // says it in red, and a commander must not lose the basic state to it.
+    if let Some(a) = alarm {
+        let rest = a
+            .strip_prefix("ALARM our page says operational while ")
+            .unwrap_or(&a);
+        extra.push(vec![Span::styled(rest.to_string(), t.s(Sem::Crit))]);
+    }
     extra.push(vec![
         Span::raw(format!("{}", inc.present.len())),
         Span::styled(" in room", t.s(Sem::Dim)),

@@ -4,7 +4,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 
 use super::Ctx;
 use crate::incident::{Actor, EntryKind, TimelineEntry};
@@ -31,6 +31,7 @@ pub fn marker(k: EntryKind) -> &'static str {
         EntryKind::Impact => "▼",
         EntryKind::Drill => "◇",
         EntryKind::Unknown => "?",
+        EntryKind::Action => "»",
     }
 }
 
@@ -194,8 +195,21 @@ pub struct TimelineView {
     pub filter: Option<Filter>,
     /// Where the view is pinned; `Live` follows new entries.
     pub anchor: Anchor,
-    /// (filter raw, timeline length, id of the first entry) → matching indices.
-    cache: Option<(String, usize, u64, Vec<usize>)>,
+    /// The selected entry (the id of its event): ↑↓ move it, `e` corrects it, `:action`
+    /// refers to it. `None`: nothing selected (the view follows live).
+    pub selected: Option<u64>,
+    /// Counts the person's picks (↑↓, a click, letting go): a selection a correction
+    /// already used is not silently reused by `:action` (see `App`).
+    pub picks: u64,
+    /// Corrections as the last draw saw them: entry id → (the mark under it, struck).
+    marks: std::collections::BTreeMap<u64, (String, bool)>,
+    /// How many corrections `marks` was made from (a new one re-filters too).
+    marks_n: usize,
+    /// Where each entry was drawn at the last draw: (row, id of its event), for clicks.
+    rows: Vec<(u16, u64)>,
+    /// (filter raw, timeline length, id of the first entry, corrections) → matching
+    /// indices.
+    cache: Option<(String, usize, u64, usize, Vec<usize>)>,
     /// The pane's text width, lines per entry and rows at the last draw: what paging and
     /// the title need to know which entries are in view.
     geom: Option<(usize, usize, usize)>,
@@ -224,11 +238,12 @@ impl TimelineView {
     fn indices(&mut self, tl: &[TimelineEntry]) -> Option<&Vec<usize>> {
         let f = self.filter.as_ref().filter(|f| !f.is_empty())?;
         let first = tl.first().map(|e| e.id).unwrap_or(0);
-        let reuse = matches!(&self.cache, Some((raw, n, id, _)) if *raw == f.raw && *id == first && *n <= tl.len());
+        let marks = self.marks_n;
+        let reuse = matches!(&self.cache, Some((raw, n, id, m, _)) if *raw == f.raw && *id == first && *n <= tl.len() && *m == marks);
         if !reuse {
-            self.cache = Some((f.raw.clone(), 0, first, Vec::new()));
+            self.cache = Some((f.raw.clone(), 0, first, marks, Vec::new()));
         }
-        if let Some((_, n, _, v)) = self.cache.as_mut() {
+        if let Some((_, n, _, _, v)) = self.cache.as_mut() {
             for (i, e) in tl.iter().enumerate().skip(*n) {
                 if f.matches(e) {
                     v.push(i);
@@ -236,7 +251,7 @@ impl TimelineView {
             }
             *n = tl.len();
         }
-        self.cache.as_ref().map(|c| &c.3)
+        self.cache.as_ref().map(|c| &c.4)
     }
 
     /// Index in the timeline of the filtered position `p`.
@@ -252,18 +267,108 @@ impl TimelineView {
         let (text_w, max_lines, rows) = self.geom?;
         let len = self.len(tl);
         let anchor = self.anchor;
+        let marks = std::mem::take(&mut self.marks);
         let mut height = |p: usize| -> usize {
-            self.at(tl, p)
-                .and_then(|i| tl.get(i))
-                .map_or(1, |e| wrap(&body_of(e), text_w, max_lines).len().max(1))
+            self.at(tl, p).and_then(|i| tl.get(i)).map_or(1, |e| {
+                wrap(&body_of(e), text_w, max_lines).len().max(1)
+                    + usize::from(marks.contains_key(&e.id))
+            })
         };
-        Some(window(len, rows, anchor, &mut height))
+        let w = window(len, rows, anchor, &mut height);
+        self.marks = marks;
+        Some(w)
     }
 
     /// First and last position in view.
     fn shown(&mut self, tl: &[TimelineEntry]) -> Option<(usize, usize)> {
         let w = self.view_window(tl)?;
         Some((w.entries.first()?.0, w.entries.last()?.0))
+    }
+
+    /// Position (in the filtered list) of the entry made by event `id`.
+    fn pos_of(&mut self, tl: &[TimelineEntry], id: u64) -> Option<usize> {
+        match self.indices(tl) {
+            Some(v) => v
+                .iter()
+                .position(|&i| tl.get(i).is_some_and(|e| e.id == id)),
+            None => tl.iter().position(|e| e.id == id),
+        }
+    }
+
+    /// The selected entry, while it passes the filter.
+    pub fn selected_entry<'a>(&mut self, tl: &'a [TimelineEntry]) -> Option<&'a TimelineEntry> {
+        let id = self.selected?;
+        let p = self.pos_of(tl, id)?;
+        self.at(tl, p).and_then(|i| tl.get(i))
+    }
+
+    /// ↑: selects the entry above the selected one (the first press, the newest).
+    pub fn select_prev(&mut self, tl: &[TimelineEntry]) {
+        let len = self.len(tl);
+        if len == 0 {
+            return;
+        }
+        let p = match self.selected.and_then(|id| self.pos_of(tl, id)) {
+            Some(p) => p.saturating_sub(1),
+            None => len - 1,
+        };
+        self.select_at(tl, p);
+    }
+
+    /// ↓: selects the entry below; past the newest, nothing is selected and the view
+    /// follows live again.
+    pub fn select_next(&mut self, tl: &[TimelineEntry]) {
+        let len = self.len(tl);
+        match self.selected.and_then(|id| self.pos_of(tl, id)) {
+            Some(p) if p + 1 < len => self.select_at(tl, p + 1),
+            _ => self.unselect(),
+        }
+    }
+
+    /// A click on row `y` of the pane selects the entry drawn there (true if one was).
+    pub fn click(&mut self, y: u16) -> bool {
+        match self.rows.iter().find(|(r, _)| *r == y) {
+            Some(&(_, id)) => {
+                self.selected = Some(id);
+                self.picks += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Nothing selected; the view follows live.
+    pub fn unselect(&mut self) {
+        self.selected = None;
+        self.picks += 1;
+        self.anchor = Anchor::Live;
+    }
+
+    /// Selects the entry at position `p` and scrolls it into view.
+    fn select_at(&mut self, tl: &[TimelineEntry], p: usize) {
+        self.selected = self.at(tl, p).and_then(|i| tl.get(i)).map(|e| e.id);
+        self.picks += 1;
+        match self.shown(tl) {
+            Some((first, last)) if (first..=last).contains(&p) => {}
+            Some((first, _)) if p < first => self.anchor = Anchor::Top(p),
+            _ => self.anchor = Anchor::Bottom(p),
+        }
+    }
+
+    /// Takes the corrections of `inc` for the marks under corrected entries.
+    fn take_marks(&mut self, inc: &crate::incident::Incident) {
+        let list = &inc.corrections.list;
+        if list.len() == self.marks_n {
+            return;
+        }
+        self.marks.clear();
+        for c in list.iter().filter(|c| c.applied()) {
+            if let (Some(mark), struck) = inc.corrections.mark(c.target) {
+                self.marks
+                    .insert(c.target, (text::line_max(&mark, 300), struck));
+            }
+        }
+        self.marks_n = list.len();
     }
 
     /// True while the view follows new entries.
@@ -346,6 +451,15 @@ impl TimelineView {
         self.anchor = Anchor::Live;
     }
 
+    /// The title's hint for a view that may write: what `e` does with the selection.
+    pub fn write_hint(&self) -> &'static str {
+        if self.selected.is_some() {
+            " · e corrects the selected entry"
+        } else {
+            ""
+        }
+    }
+
     /// Title extra: counts, filter, and how many newer entries are below.
     pub fn status(&mut self, tl: &[TimelineEntry]) -> String {
         let len = self.len(tl);
@@ -370,6 +484,12 @@ impl TimelineView {
 
 struct Row {
     head: bool,
+    /// The entry is the selected one.
+    selected: bool,
+    /// The entry is struck out.
+    struck: bool,
+    /// The correction mark under a corrected entry.
+    mark: bool,
     text: String,
     at: String,
     by: String,
@@ -380,6 +500,8 @@ struct Row {
 pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoomed: bool) {
     let t = cx.theme;
     let tl = &cx.inc.timeline;
+    view.take_marks(cx.inc);
+    view.rows.clear();
     let h = area.height as usize;
     let w = area.width as usize;
     if h == 0 || w == 0 {
@@ -407,13 +529,27 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
     };
     view.anchor = win.anchor;
     let mut shown: Vec<Row> = Vec::with_capacity(h);
+    let mut ids: Vec<u64> = Vec::with_capacity(h);
     for (p, n) in win.entries {
         let Some(i) = view.at(tl, p) else {
             continue;
         };
         let Some(e) = tl.get(i) else { continue };
-        // An entry cut at the pane's edge keeps its head and ends in "…".
-        let lines = wrap(&body_of(e), text_w, max_lines.min(n));
+        // An entry cut at the pane's edge keeps its head and ends in "…"; a corrected
+        // entry ends with its correction's mark.
+        let mark = view.marks.get(&e.id).cloned();
+        let room = n.saturating_sub(usize::from(mark.is_some())).max(1);
+        let mut lines: Vec<(String, bool)> = wrap(&body_of(e), text_w, max_lines.min(room))
+            .into_iter()
+            .map(|l| (l, false))
+            .collect();
+        let struck = mark.as_ref().is_some_and(|m| m.1);
+        if let Some((m, _)) = mark
+            && n > lines.len()
+        {
+            lines.push((fit(&m, text_w), true));
+        }
+        let selected = view.selected == Some(e.id);
         let at = if narrow {
             e.at.format("%H:%M").to_string()
         } else {
@@ -424,9 +560,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
             Actor::Source(n) => (text::line_max(n, 40), t.s(Sem::Dim)),
             Actor::System => ("warroom".to_string(), t.s(Sem::Dim)),
         };
-        for (j, l) in lines.into_iter().enumerate() {
+        for (j, (l, mark)) in lines.into_iter().enumerate() {
+            ids.push(e.id);
             shown.push(Row {
                 head: j == 0,
+                selected,
+                struck,
+                mark,
                 text: l,
                 at: at.clone(),
                 by: by.clone(),
@@ -435,22 +575,43 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
             });
         }
     }
+    view.rows = ids
+        .iter()
+        .take(h)
+        .enumerate()
+        .map(|(yi, id)| (area.y + yi as u16, *id))
+        .collect();
     for (yi, r) in shown.iter().take(h).enumerate() {
         let y = area.y + yi as u16;
         let ks = t.kind(r.kind);
         if r.head {
-            let mut x = put(buf, area, area.x, y, &r.at, t.s(Sem::Dim));
+            let at_style = if r.selected {
+                t.s(Sem::Selected)
+            } else {
+                t.s(Sem::Dim)
+            };
+            let mut x = put(buf, area, area.x, y, &r.at, at_style);
             if by_w > 0 {
                 put(buf, area, x + 1, y, &fit(&r.by, by_w), r.by_style);
                 x += 1 + by_w as u16;
             }
             put(buf, area, x + 1, y, marker(r.kind), ks);
         }
-        let text_style = if r.kind == EntryKind::Note {
+        let text_style = if r.mark {
+            t.s(Sem::Dim).add_modifier(Modifier::ITALIC)
+        } else if r.struck {
+            t.s(Sem::Dim).add_modifier(Modifier::CROSSED_OUT)
+        } else if r.kind == EntryKind::Note {
             t.s(Sem::Base)
         } else {
             ks
         };
         put(buf, area, area.x + text_x as u16, y, &r.text, text_style);
+        if r.selected {
+            // The whole entry, every line of it, in the selection style: a glance finds
+            // what `e` corrects and what `:action` refers to.
+            let row = Rect::new(area.x, y, area.width, 1).intersection(area);
+            buf.set_style(row, t.s(Sem::Selected));
+        }
     }
 }

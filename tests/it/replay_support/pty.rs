@@ -40,6 +40,14 @@ impl Session {
         }
         std::thread::sleep(Duration::from_millis(150));
     }
+    /// Pastes `s` at once, as a terminal does with bracketed paste on.
+    pub fn paste(&mut self, s: &str) {
+        if let Ok(mut w) = self.writer.lock() {
+            let _ = w.write_all(format!("\x1b[200~{s}\x1b[201~").as_bytes());
+            let _ = w.flush();
+        }
+        std::thread::sleep(Duration::from_millis(150));
+    }
     pub fn wait_for(&self, what: &str, timeout: Duration) -> bool {
         let end = Instant::now() + timeout;
         while Instant::now() < end {

@@ -6,8 +6,9 @@
 //! - [`Comms::last_public`], [`Comms::last_internal`]: the latest updates and their
 //!   [`UpdateRecord::deliveries`] (per publisher: sending / delivered / failed).
 //! - [`Comms::next_due`]: when the next public update is due (none: nothing is owed: no
-//!   cadence configured, not declared yet, a severity without cadence, or the last public
-//!   update said `resolved`). [`Comms::overdue`]`(now)`: how long past due at `now` (the
+//!   cadence configured, not declared yet, a severity without cadence, the incident is
+//!   resolved, or the last public update said `resolved`). In a drill the cadence is in
+//!   scenario time: at 60x a 30-minute interval is 30 s of log time ([`Comms::wall`]). [`Comms::overdue`]`(now)`: how long past due at `now` (the
 //!   pane's "OVERDUE 4m"); [`Comms::due_in`]`(now)` for the countdown.
 //! - [`Comms::alarm`]: the silent-page alarm in force (our own page says operational while
 //!   our signals are critical or an alert fires, for longer than `contradiction_after`).
@@ -27,6 +28,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::event::{Audience, ComponentStatus, IncidentState, PublishOutcome, Severity};
+use super::state::StatusPage;
 
 /// Everything the room has said, and what it owes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -52,6 +54,10 @@ pub struct Comms {
     pub contradictions: Vec<Period>,
     /// Our own status page (source role `own`) saying all is well, and since when.
     pub own_page: Option<OwnPageQuiet>,
+    /// A drill's speed (scenario seconds per log second, from `drill_started`); none
+    /// outside drills. The cadence and `contradiction_after` are scenario durations: a
+    /// drill played at 60x owes its SEV2 update every 30 scenario minutes, 30 s of log time.
+    pub drill_speed: Option<f64>,
     /// Bookkeeping for the derivations (counts of critical signals and firing alerts).
     pub(crate) watch: Watch,
 }
@@ -185,9 +191,55 @@ impl Comms {
         self.watch.bad_since.is_some()
     }
 
+    /// A scenario duration (`[comms]` intervals) as log time: divided by the drill's speed.
+    pub fn wall(&self, d: Duration) -> Duration {
+        match self.drill_speed.filter(|s| s.is_finite() && *s > 0.0) {
+            Some(s) => Duration::milliseconds((d.num_milliseconds() as f64 / s) as i64),
+            None => d,
+        }
+    }
+
+    /// A `[comms]` interval in words, as the room lives it: `30m00s`, and in a drill the
+    /// scenario interval with the room time it takes at the drill's speed, `30m00s (30s at
+    /// 60x)`. Every elapsed time on screen (countdown, "for 6m", the header's clock) is room
+    /// time; only the rules are stated in the scenario's terms.
+    pub fn rule(&self, d: Duration) -> String {
+        match self
+            .drill_speed
+            .filter(|s| s.is_finite() && *s > 0.0 && *s != 1.0)
+        {
+            Some(s) => format!(
+                "{} ({} at {}x)",
+                super::times::format_duration(d),
+                super::times::format_duration(self.wall(d)),
+                s
+            ),
+            None => super::times::format_duration(d),
+        }
+    }
+
+    /// The cadence in force: the log's `comms_defined`, else none.
+    pub fn cadence(&self) -> Option<&Cadence> {
+        self.cadence.as_ref()
+    }
+
+    /// How long our own page may contradict our signals before the alarm, in log time.
+    pub fn contradiction_after(&self) -> Duration {
+        self.wall(self.cadence.as_ref().map_or_else(
+            || Duration::seconds(DEFAULT_CONTRADICTION_AFTER_SECS as i64),
+            |c| c.contradiction_after,
+        ))
+    }
+
+    /// Our own page contradicts our signals now (it says operational while a signal is
+    /// critical or an alert fires), whether or not long enough for the alarm.
+    pub fn contradicted(&self) -> bool {
+        self.own_page.is_some() && self.signals_bad()
+    }
+
     /// Recomputes [`Comms::due`] from the cadence, the declaration, the severity and the
     /// last public update.
-    pub(crate) fn recompute_due(&mut self, severity: Severity) {
+    pub(crate) fn recompute_due(&mut self, severity: Severity, state: IncidentState) {
         self.every = self
             .cadence
             .as_ref()
@@ -195,9 +247,13 @@ impl Comms {
             .filter(|d| *d > Duration::zero());
         self.due = match (&self.cadence, self.last_public()) {
             (None, _) => None,
+            // Updates are owed until resolved: by the room, or by the last public update.
+            _ if state == IncidentState::Resolved => None,
             (Some(_), Some(u)) if u.state == IncidentState::Resolved => None,
-            (Some(_), Some(u)) => self.every.map(|every| u.at + every),
-            (Some(c), None) => self.declared_at.map(|d| d + c.first_update_within),
+            (Some(_), Some(u)) => self.every.map(|every| u.at + self.wall(every)),
+            (Some(c), None) => self
+                .declared_at
+                .map(|d| d + self.wall(c.first_update_within)),
         };
     }
 
@@ -208,4 +264,11 @@ impl Comms {
             .rev()
             .find(|u| u.audience == Audience::Internal)
     }
+}
+
+/// A page that says all is well: every component operational, no open incident, and no
+/// page-wide indicator other than `none`. Our own page saying so while our signals are
+/// critical is the silent-page contradiction.
+pub fn says_operational(p: &StatusPage) -> bool {
+    !p.is_degraded() && p.indicator.as_deref().is_none_or(|i| i == "none")
 }

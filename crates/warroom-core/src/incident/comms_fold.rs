@@ -8,11 +8,13 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::comms::{Cadence, Delivery, OwnPageQuiet, PageAlarm, Period, UpdateRecord};
+use super::comms::{
+    Cadence, Delivery, OwnPageQuiet, PageAlarm, Period, UpdateRecord, says_operational,
+};
 use super::event::{
     Actor, Audience, ComponentStatus, Event, EventKind, IncidentState, PublishOutcome,
 };
-use super::state::{EntryKind, Incident, Level, TimelineEntry};
+use super::state::{EntryKind, Incident, Level, StatusPage, TimelineEntry};
 use super::times::format_duration;
 
 impl Incident {
@@ -44,11 +46,23 @@ impl Incident {
             | EventKind::StatusSummary { .. } => self.watch_own_page(e.at),
             EventKind::IncidentDeclared { .. }
             | EventKind::SeverityChanged { .. }
-            | EventKind::CommsDefined { .. } => {
+            | EventKind::CommsDefined { .. }
+            | EventKind::StateChanged { .. }
+            | EventKind::DrillStarted { .. } => {
+                if let EventKind::DrillStarted { speed, .. } = &e.kind {
+                    self.comms.drill_speed = Some(*speed);
+                }
                 if self.declared && self.comms.declared_at.is_none() {
                     self.comms.declared_at = Some(e.at);
                 }
-                self.comms.recompute_due(self.severity);
+                self.comms.recompute_due(self.severity, self.state);
+                // A stricter cadence (a higher severity) can put the due time in the past:
+                // the update is owed from now, never from before the change existed.
+                if let Some(d) = self.comms.due
+                    && d < e.at
+                {
+                    self.comms.due = Some(e.at);
+                }
             }
             _ => {}
         }
@@ -104,14 +118,14 @@ impl Incident {
                 "Public update overdue: the last was at {} UTC; {} asks for one every {}",
                 u.at.format("%H:%M"),
                 self.severity,
-                format_duration(every)
+                self.comms.rule(every)
             ),
             _ => format!(
                 "Public update overdue: none sent within {} of declaring",
                 self.comms
                     .cadence
                     .as_ref()
-                    .map_or_else(String::new, |c| format_duration(c.first_update_within))
+                    .map_or_else(String::new, |c| self.comms.rule(c.first_update_within))
             ),
         };
         self.push(e.id, due, text);
@@ -120,11 +134,10 @@ impl Incident {
     /// Our own page (role `own`) that says operational: none, or the first such page and
     /// since when (kept while it stays so).
     fn watch_own_page(&mut self, at: DateTime<Utc>) {
-        let quiet = self.pages.iter().find(|p| {
-            p.role.as_deref() == Some("own")
-                && !p.is_degraded()
-                && p.indicator.as_deref().is_none_or(|i| i == "none")
-        });
+        let quiet = self
+            .pages
+            .iter()
+            .find(|p| p.role.as_deref() == Some("own") && says_operational(p));
         self.comms.own_page = match (quiet, self.comms.own_page.take()) {
             (None, _) => None,
             (Some(p), Some(q)) if q.page == p.name => Some(q),
@@ -135,20 +148,13 @@ impl Incident {
         };
     }
 
-    fn contradiction_after(&self) -> Duration {
-        self.comms.cadence.as_ref().map_or_else(
-            || Duration::seconds(super::comms::DEFAULT_CONTRADICTION_AFTER_SECS as i64),
-            |c: &Cadence| c.contradiction_after,
-        )
-    }
-
     /// Raises the silent-page alarm once the contradiction has lasted `contradiction_after`;
     /// and notes, once per stretch of bad signals, provider pages that stay operational.
     fn raise_alarm(&mut self, e: &Event) {
         let Some(bad_since) = self.comms.watch.bad_since else {
             return;
         };
-        let after = self.contradiction_after();
+        let after = self.comms.contradiction_after();
         if !self.comms.watch.providers_checked && e.at >= bad_since + after {
             self.comms.watch.providers_checked = true;
             let at = bad_since + after;
@@ -181,7 +187,7 @@ impl Incident {
         let signal = self.worst_signal();
         let text = format!(
             "{page} says operational; {signal} for {}",
-            format_duration(raised - bad_since)
+            format_duration(raised - since)
         );
         self.comms.contradictions.push(Period {
             from: since,
@@ -196,9 +202,16 @@ impl Incident {
         self.push(e.id, raised, format!("Public page alarm: {text}"));
     }
 
-    /// What our signals say, in words: the first critical signal, else report source,
-    /// else firing alert.
-    fn worst_signal(&self) -> String {
+    /// Our own public pages (source role `own`), in the order they were first seen.
+    pub fn own_pages(&self) -> impl Iterator<Item = &StatusPage> {
+        self.pages
+            .iter()
+            .filter(|p| p.role.as_deref() == Some("own"))
+    }
+
+    /// What our signals say, in words (the silent-page alarm's words): the first critical
+    /// signal, else report source, else firing alert.
+    pub fn worst_signal(&self) -> String {
         if let Some(s) = self.signals.values().find(|s| s.level == Level::Crit) {
             return format!("{} critical", s.name);
         }
@@ -273,7 +286,7 @@ impl Incident {
             {
                 p.to = Some(e.at);
             }
-            self.comms.recompute_due(self.severity);
+            self.comms.recompute_due(self.severity, self.state);
         }
         let first = body.lines().next().unwrap_or_default();
         self.timeline.push(TimelineEntry {

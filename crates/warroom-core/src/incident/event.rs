@@ -490,6 +490,41 @@ pub enum EventKind {
         every: BTreeMap<String, u64>,
         contradiction_after: u64,
     },
+    /// The commander role is handed from `from` to `to`: the fold makes `to` commander
+    /// (one event, so the role change and its brief are never apart); `brief` is the
+    /// handoff brief as both saw it (see `incident::handoff`).
+    Handoff {
+        #[serde(default)]
+        from: String,
+        to: String,
+        #[serde(default)]
+        brief: String,
+    },
+    /// A correction of the timeline entry made by event `target`: its text, its time, or
+    /// struck out, with a reason. The original event stays in the log; the fold shows the
+    /// entry corrected (and marked so) from this event on.
+    Amended {
+        target: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<DateTime<Utc>>,
+        #[serde(default)]
+        struck: bool,
+        #[serde(default)]
+        reason: String,
+    },
+    /// A follow-up (action item): what, who owns it, when it is due, and the timeline
+    /// moment (event id) it came from.
+    Action {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<chrono::NaiveDate>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<u64>,
+    },
     /// A kind this version does not know (from a newer warroom). Kept as raw JSON.
     #[serde(skip)]
     Unknown {
@@ -526,6 +561,9 @@ pub const KNOWN_KINDS: &[&str] = &[
     "status_update",
     "publish",
     "comms_defined",
+    "handoff",
+    "amended",
+    "action",
 ];
 
 impl EventKind {
@@ -558,6 +596,9 @@ impl EventKind {
             EventKind::StatusUpdate { .. } => "status_update",
             EventKind::Publish { .. } => "publish",
             EventKind::CommsDefined { .. } => "comms_defined",
+            EventKind::Handoff { .. } => "handoff",
+            EventKind::Amended { .. } => "amended",
+            EventKind::Action { .. } => "action",
             EventKind::Unknown { kind, .. } => kind,
         }
     }
@@ -576,6 +617,9 @@ impl EventKind {
                 | EventKind::Joined { .. }
                 | EventKind::Left { .. }
                 | EventKind::ImpactStarted { .. }
+                | EventKind::Handoff { .. }
+                | EventKind::Amended { .. }
+                | EventKind::Action { .. }
         )
     }
 }

@@ -1,10 +1,13 @@
 //! The pure core: events, the fold, checklists, series and key times.
 //! Nothing here knows of tokio, terminals, HTTP or files.
 
+pub mod actions;
+pub mod amend;
 pub mod checklist;
 pub mod comms;
 mod comms_fold;
 pub mod event;
+pub mod handoff;
 pub mod series;
 pub mod state;
 pub mod times;

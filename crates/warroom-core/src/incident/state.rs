@@ -336,10 +336,12 @@ pub enum EntryKind {
     Impact,
     Drill,
     Unknown,
+    /// A follow-up (`:action`).
+    Action,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 16] = [
+    pub const ALL: [EntryKind; 17] = [
         EntryKind::Declared,
         EntryKind::Severity,
         EntryKind::State,
@@ -356,6 +358,7 @@ impl EntryKind {
         EntryKind::Impact,
         EntryKind::Drill,
         EntryKind::Unknown,
+        EntryKind::Action,
     ];
     /// Short name used by filters (`/kind:note`) and exports.
     pub fn as_str(self) -> &'static str {
@@ -376,6 +379,7 @@ impl EntryKind {
             EntryKind::Impact => "impact",
             EntryKind::Drill => "drill",
             EntryKind::Unknown => "unknown",
+            EntryKind::Action => "action",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -395,6 +399,7 @@ impl EntryKind {
                 | EntryKind::Checklist
                 | EntryKind::Presence
                 | EntryKind::Impact
+                | EntryKind::Action
         )
     }
 }
@@ -453,6 +458,10 @@ pub struct Incident {
     pub times: KeyTimes,
     /// Status updates, their deliveries, the cadence and the silent-page alarm.
     pub comms: Comms,
+    /// Corrections of timeline entries (`amended` events), applied and refused.
+    pub corrections: super::amend::Corrections,
+    /// Follow-ups (`action` events), in the order they were recorded.
+    pub actions: Vec<super::actions::ActionItem>,
     /// Number of events folded, and the id and time of the last one.
     pub events: u64,
     pub last_id: u64,
@@ -470,6 +479,8 @@ pub struct Incident {
     joined: BTreeSet<String>,
     /// Checklist items linked to an event (`done_when`), over all lists.
     linked: usize,
+    /// Handoffs of the commander role with their briefs, oldest first.
+    pub handoffs: Vec<super::handoff::HandoffRecord>,
 }
 
 impl Default for Incident {
@@ -504,6 +515,8 @@ impl Incident {
             sources: BTreeMap::new(),
             times: KeyTimes::default(),
             comms: Comms::default(),
+            corrections: Default::default(),
+            actions: Vec::new(),
             events: 0,
             last_id: 0,
             first_at: None,
@@ -513,6 +526,7 @@ impl Incident {
             alert_label_index: BTreeMap::new(),
             joined: BTreeSet::new(),
             linked: 0,
+            handoffs: Vec::new(),
         }
     }
 
@@ -1023,6 +1037,20 @@ impl Incident {
                 every,
                 contradiction_after,
             } => self.apply_comms_defined(*first_update_within, every, *contradiction_after),
+            EventKind::Handoff { from, to, brief } => self.apply_handoff(e, from, to, brief),
+            EventKind::Amended {
+                target,
+                text,
+                at,
+                struck,
+                reason,
+            } => self.apply_amended(e, *target, text.as_deref(), *at, *struck, reason),
+            EventKind::Action {
+                text,
+                owner,
+                due,
+                from,
+            } => self.apply_action(e, text, owner.as_deref(), *due, *from),
             EventKind::Unknown { kind, .. } => {
                 self.unknown += 1;
                 self.entry(
@@ -1055,6 +1083,7 @@ impl Incident {
             | EventKind::StateChanged { .. }
             | EventKind::StatusUpdate { .. } => true,
             EventKind::RoleAssigned { .. }
+            | EventKind::Handoff { .. }
             | EventKind::ChecklistToggled { .. }
             | EventKind::ImpactStarted { .. } => false,
             _ => return,
@@ -1087,6 +1116,31 @@ impl Incident {
             }
             _ => self.entry(e, EntryKind::Checklist, note),
         }
+    }
+
+    /// A handoff: `to` becomes commander and the brief is kept for the views; one
+    /// timeline entry.
+    fn apply_handoff(&mut self, e: &Event, from: &str, to: &str, brief: &str) {
+        let from_name = if from.is_empty() {
+            "(no commander)"
+        } else {
+            from
+        };
+        if !to.is_empty() {
+            self.roles.insert("commander".to_string(), to.to_string());
+        }
+        self.handoffs.push(super::handoff::HandoffRecord {
+            id: e.id,
+            at: e.at,
+            from: from.to_string(),
+            to: to.to_string(),
+            brief: brief.to_string(),
+        });
+        self.entry(
+            e,
+            EntryKind::Role,
+            format!("Handoff {from_name} → {to}: {to} is commander (handoff brief)"),
+        );
     }
 
     fn apply_state(&mut self, e: &Event, state: IncidentState) {
