@@ -20,7 +20,7 @@ use crate::ui::app::{Action, App, AppOptions, Input, Mode};
 use crate::ui::replay_clock::{ClockKey, ReplayClock, ReplayIndex};
 
 /// Lines the time bar takes at the bottom.
-pub const BAR_HEIGHT: u16 = 3;
+pub const BAR_HEIGHT: u16 = crate::ui::replay_bar::HEIGHT;
 
 pub use super::driver::Flow;
 
@@ -234,10 +234,18 @@ impl View for ReplayView {
 impl ReplayView {
     /// Draws the room's screen above the time bar.
     pub fn draw(&mut self, frame: &mut Frame) {
-        let [top, bar] = Layout::vertical([Constraint::Min(1), Constraint::Length(BAR_HEIGHT)])
-            .areas(frame.area());
+        let area = frame.area();
+        let [top, bar] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(BAR_HEIGHT)]).areas(area);
         let now = self.replay.position();
-        self.app.draw(frame, top, self.replay.state(), now);
+        // Too small for the room and the bar: the bar stays (the clock still works) and
+        // the room's place says the size a replay needs.
+        if let Some(msg) = crate::ui::replay_bar::too_small(area.width, area.height) {
+            let warn = self.app.theme().s(crate::ui::theme::Sem::Warn);
+            crate::ui::paint::centred(frame.buffer_mut(), top, &msg, warn);
+        } else {
+            self.app.draw(frame, top, self.replay.state(), now);
+        }
         let clock = self.clock().clone();
         self.draw_bar(frame, bar, &clock);
     }

@@ -1159,12 +1159,7 @@ impl App {
         let Some(screen) = layout::layout(area, inc, self.zoom) else {
             self.screen = None;
             let msg = format!("terminal too small: need {MIN_W}x{MIN_H}");
-            let lines = crate::ui::paint::wrap(&msg, area.width as usize, area.height as usize);
-            let y0 = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
-            for (i, l) in lines.iter().enumerate() {
-                let x = area.x + area.width.saturating_sub(width(l) as u16) / 2;
-                put(buf, area, x, y0 + i as u16, l, t.s(Sem::Warn));
-            }
+            crate::ui::paint::centred(buf, area, &msg, t.s(Sem::Warn));
             return;
         };
         // Tab follows the panes as the unzoomed screen places them.

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use super::layout;
 use super::paint::width;
 use super::replay_clock::ReplayClock;
 use crate::incident::{Audience, Incident, KeyTime};
@@ -15,6 +16,21 @@ use crate::incident::{Audience, Incident, KeyTime};
 pub const LEGEND: &str =
     "I impact  D detected  A ack  ◆ declared  u public update  M mitigated  R resolved";
 pub const LEGEND_SHORT: &str = "◆ declared  u public update";
+
+/// Lines the bar takes under the room's screen.
+pub const HEIGHT: u16 = 3;
+
+/// What a replay says instead of its screen when the terminal cannot hold the room and
+/// the bar (the room alone would say it needs 60x15 on a 60x15 terminal).
+pub fn too_small(w: u16, h: u16) -> Option<String> {
+    let need_h = layout::MIN_H + HEIGHT;
+    (w < layout::MIN_W || h < need_h).then(|| {
+        format!(
+            "terminal too small for a replay: need {}x{need_h}",
+            layout::MIN_W
+        )
+    })
+}
 
 /// The key moments of the log, in the order they are placed: the key times, the
 /// declaration, then each public status update.
@@ -115,7 +131,12 @@ pub fn lines(
         crate::replay::format_offset(c.elapsed()),
         crate::replay::format_offset(c.total())
     );
-    let wall = c.position().format("%Y-%m-%d %H:%M:%S UTC");
+    // The date where there is room for it.
+    let wall = c.position().format(if w >= 90 {
+        "%Y-%m-%d %H:%M:%S UTC"
+    } else {
+        "%H:%M:%S UTC"
+    });
     let mut text = format!(" {state} {}x  {pos}  {wall}", c.speed());
     if review_notes > 0 {
         text.push_str(&format!("  review notes: {review_notes}"));

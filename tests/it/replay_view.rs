@@ -168,3 +168,17 @@ fn the_time_bar_marks_the_declaration_beside_the_acknowledgement_and_names_its_m
     let narrow = screen(&mut v, 80, 12);
     assert!(narrow[11].contains("q quit"), "{}", narrow[11]);
 }
+
+#[test]
+fn a_replay_too_small_for_the_room_and_its_bar_says_what_it_needs() {
+    let mut v = ReplayView::new(Replay::new(story()), "rev", None);
+    // 60x15 holds the room but not the bar under it: the message names the replay's size
+    // (the room's own message would say "need 60x15" on a 60x15 terminal).
+    let small = screen(&mut v, 60, 15).join("\n");
+    assert!(small.contains("need 60x18"), "{small}");
+    assert!(!small.contains("60x15"), "{small}");
+    let fits = screen(&mut v, 60, 18);
+    assert!(fits[0].contains("not declared"), "{fits:?}");
+    // The bar's first line keeps the time (without the date) at 60 columns.
+    assert!(fits[15].contains("21:00:00 UTC"), "{fits:?}");
+}
