@@ -1397,10 +1397,17 @@ impl App {
             Input::Command(b) => show(":", b),
             Input::Note(b) => show(self.note_prompt(), b),
             Input::Filter(b) => show("/", b),
-            Input::ConfirmQuit => Line::from(Span::styled(
-                "The incident is still open. Leave the room? y = leave, any other key = stay",
-                t.s(Sem::Warn),
-            )),
+            Input::ConfirmQuit => {
+                // The whole question at every width: the short form where the long is cut.
+                let long =
+                    "The incident is still open. Leave the room? y = leave, any other key = stay";
+                let q = if width(long) <= w {
+                    long
+                } else {
+                    "Still open. Leave? y = leave, other key = stay"
+                };
+                Line::from(Span::styled(fit(q, w), t.s(Sem::Warn)))
+            }
             Input::Confirm(q) => Line::from(Span::styled(fit(q, w), t.s(Sem::Warn))),
             Input::Compose => Line::from(Span::styled(
                 fit("writing a status update", w),

@@ -98,3 +98,23 @@ fn tab_follows_the_panes_as_the_screen_places_them() {
     );
     assert_eq!(app.focus, Alerts);
 }
+
+#[test]
+fn the_leave_question_is_whole_at_60_columns() {
+    let inc = sample::incident();
+    let now = sample::now();
+    let mut app = App::new(AppOptions::new("ana"));
+    app.handle_input(
+        &Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+        &inc,
+        now,
+    );
+    let mut t = Terminal::new(TestBackend::new(60, 15)).expect("backend");
+    t.draw(|f| app.draw(f, f.area(), &inc, now)).expect("draw");
+    let b = t.backend().buffer().clone();
+    let row: String = (0..60).map(|x| b[(x, 13)].symbol().to_string()).collect();
+    assert!(
+        row.contains("y = leave") && row.contains("key = stay"),
+        "{row}"
+    );
+}
