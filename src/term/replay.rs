@@ -10,19 +10,17 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{Event as TermEvent, KeyEventKind};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tokio::time::Instant;
 
 use super::driver::{self, View};
 use crate::incident::{EventKind, KeyTime};
-use crate::replay::{Replay, ReviewLog, format_offset};
+use crate::replay::{Replay, ReviewLog};
 use crate::ui::app::{Action, App, AppOptions, Input, Mode};
 use crate::ui::replay_clock::{ClockKey, ReplayClock, ReplayIndex};
 
 /// Lines the time bar takes at the bottom.
-pub const BAR_HEIGHT: u16 = 3;
+pub const BAR_HEIGHT: u16 = crate::ui::replay_bar::HEIGHT;
 
 pub use super::driver::Flow;
 
@@ -236,75 +234,33 @@ impl View for ReplayView {
 impl ReplayView {
     /// Draws the room's screen above the time bar.
     pub fn draw(&mut self, frame: &mut Frame) {
-        let [top, bar] = Layout::vertical([Constraint::Min(1), Constraint::Length(BAR_HEIGHT)])
-            .areas(frame.area());
+        let area = frame.area();
+        let [top, bar] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(BAR_HEIGHT)]).areas(area);
         let now = self.replay.position();
-        self.app.draw(frame, top, self.replay.state(), now);
+        // Too small for the room and the bar: the bar stays (the clock still works) and
+        // the room's place says the size a replay needs.
+        if let Some(msg) = crate::ui::replay_bar::too_small(area.width, area.height) {
+            let warn = self.app.theme().s(crate::ui::theme::Sem::Warn);
+            crate::ui::paint::centred(frame.buffer_mut(), top, &msg, warn);
+        } else {
+            self.app.draw(frame, top, self.replay.state(), now);
+        }
         let clock = self.clock().clone();
         self.draw_bar(frame, bar, &clock);
     }
 
     fn draw_bar(&self, frame: &mut Frame, area: Rect, c: &ReplayClock) {
         let r = &self.replay;
-        let state = if c.is_playing() {
-            "▶ playing"
-        } else {
-            "⏸ paused"
-        };
-        let speed = format!("{}x", c.speed());
-        let pos = format!(
-            "{} / {}",
-            format_offset(c.elapsed()),
-            format_offset(c.total())
+        let lines = crate::ui::replay_bar::lines(
+            r.final_state(),
+            c,
+            r.review_notes(),
+            self.message.as_deref(),
+            area.width as usize,
         );
-        let wall = c.position().format("%Y-%m-%d %H:%M:%S UTC").to_string();
-        let mut first = vec![
-            Span::styled(
-                " REPLAY ",
-                Style::default().add_modifier(Modifier::REVERSED),
-            ),
-            Span::raw(format!(" {state} {speed}  {pos}  {wall}")),
-        ];
-        if r.review_notes() > 0 {
-            first.push(Span::raw(format!("  review notes: {}", r.review_notes())));
-        }
-        let width = area.width.max(1) as usize;
-        let bar = time_bar(r, c, width);
-        let third = match &self.message {
-            Some(m) => Line::from(m.as_str()),
-            None => Line::from(
-                "space play/pause  +/- speed  ←/→ 10s  ⇧←/→ 1m  [ ] entries  g/G start/end  1-5 impact/detected/ack/mitigated/resolved  n note  q quit",
-            ),
-        };
-        frame.render_widget(
-            Paragraph::new(vec![Line::from(first), Line::from(bar), third]),
-            area,
-        );
+        frame.render_widget(Paragraph::new(lines), area);
     }
-}
-
-/// The bar: filled up to the position, key times marked I D A M R, the position as │.
-pub fn time_bar(r: &Replay, c: &ReplayClock, width: usize) -> String {
-    let total = c.total().num_milliseconds().max(1) as f64;
-    let col = |t: chrono::DateTime<chrono::Utc>| {
-        let f = ((t - c.start()).num_milliseconds() as f64 / total).clamp(0.0, 1.0);
-        ((f * (width.saturating_sub(1)) as f64).round() as usize).min(width.saturating_sub(1))
-    };
-    let here = col(c.position());
-    let mut cells: Vec<char> = (0..width)
-        .map(|i| if i < here { '━' } else { '─' })
-        .collect();
-    for (k, ch) in KeyTime::ALL.iter().zip(['I', 'D', 'A', 'M', 'R']) {
-        if let Some(t) = r.key_time(*k)
-            && let Some(cell) = cells.get_mut(col(t))
-        {
-            *cell = ch;
-        }
-    }
-    if let Some(cell) = cells.get_mut(here) {
-        *cell = '│';
-    }
-    cells.into_iter().collect()
 }
 
 /// A paused clock over the replay's span, at its position.

@@ -22,6 +22,7 @@ use crossterm::event::{
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 
 use super::command::{self, Command, ViewCommand};
@@ -201,6 +202,8 @@ pub struct App {
     handoff_closed: u64,
     /// How far the handoff brief is scrolled (it can be taller than the screen).
     handoff_scroll: usize,
+    /// The panes in on-screen order (what Tab steps through), from the last frame.
+    order: Vec<PaneId>,
     /// The correction form of the selected timeline entry, while open.
     amend: Option<super::amend_form::AmendForm>,
     /// The incident list popup (`:incidents`), once its listing has come.
@@ -243,6 +246,7 @@ impl App {
             composer: None,
             handoff_closed: 0,
             handoff_scroll: 0,
+            order: Vec::new(),
             amend: None,
             incidents: None,
             over: None,
@@ -600,7 +604,12 @@ impl App {
         let tl = &inc.timeline;
         match b.action {
             KeyAction::FocusNext | KeyAction::FocusPrev => {
-                let order = PaneId::ALL;
+                // On-screen order (column by column, top to bottom), as last drawn.
+                let order: &[PaneId] = if self.order.is_empty() {
+                    &PaneId::ALL
+                } else {
+                    &self.order
+                };
                 let i = order.iter().position(|p| *p == self.focus).unwrap_or(0);
                 let n = order.len();
                 let j = if b.action == KeyAction::FocusNext {
@@ -1150,13 +1159,15 @@ impl App {
         let Some(screen) = layout::layout(area, inc, self.zoom) else {
             self.screen = None;
             let msg = format!("terminal too small: need {MIN_W}x{MIN_H}");
-            let lines = crate::ui::paint::wrap(&msg, area.width as usize, area.height as usize);
-            let y0 = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
-            for (i, l) in lines.iter().enumerate() {
-                let x = area.x + area.width.saturating_sub(width(l) as u16) / 2;
-                put(buf, area, x, y0 + i as u16, l, t.s(Sem::Warn));
-            }
+            crate::ui::paint::centred(buf, area, &msg, t.s(Sem::Warn));
             return;
+        };
+        // Tab follows the panes as the unzoomed screen places them.
+        self.order = match self.zoom {
+            None => screen.panes.iter().map(|(id, _)| *id).collect(),
+            Some(_) => layout::layout(area, inc, None)
+                .map(|s| s.panes.iter().map(|(id, _)| *id).collect())
+                .unwrap_or_default(),
         };
         let to = now.timestamp_millis();
         let earliest = inc
@@ -1170,25 +1181,35 @@ impl App {
             )
             .min()
             .unwrap_or(to);
-        let from = earliest
-            .max(to - self.opts.window.num_milliseconds())
-            .min(to - 60_000);
+        // A fixed window (1m, 5m, 15m, ... up to the view's window) that holds the data.
+        let span = panes::chart::window(to - earliest, self.opts.window.num_milliseconds());
+        let from = to - span;
         let cx = Ctx {
             inc,
             now,
             theme: &t,
             from,
             to,
+            read_only: self.can_write().is_err(),
         };
         panes::header::draw(buf, screen.header, &cx);
         if let Some(p) = &self.room_problem {
             panes::header::draw_alert(buf, screen.header, p, &t);
         }
-        let window = crate::incident::format_duration(Duration::milliseconds(to - from));
+        let window = panes::chart::span_label(to - from);
         for (id, r) in screen.panes.clone() {
             let focused = self.focus == id;
+            // Tab can land on a one-line pane: its name shows the focus.
+            let label = if focused {
+                t.s(Sem::Focus).add_modifier(Modifier::REVERSED)
+            } else {
+                t.s(Sem::Title)
+            };
             if id == PaneId::Comms && r.height < 3 {
-                let line = panes::comms::strip(&cx, r.width as usize);
+                let mut line = panes::comms::strip(&cx, r.width as usize);
+                if let Some(first) = line.spans.first_mut() {
+                    first.style = label;
+                }
                 put_line(buf, r, r.x, r.y, &line);
                 continue;
             }
@@ -1229,7 +1250,18 @@ impl App {
             } else {
                 extra
             };
-            let inner = pane(buf, r, id.title(), &extra, focused, &t);
+            // Too low for a box (only its border would show): one line, the pane's name
+            // and then its first line of content.
+            let inner = if r.height < 3 {
+                let name = match id {
+                    PaneId::Reports => "Reports",
+                    _ => id.title(),
+                };
+                let x = put(buf, r, r.x, r.y, &format!("{name} "), label);
+                Rect::new(x, r.y, r.right().saturating_sub(x), 1)
+            } else {
+                pane(buf, r, id.title(), &extra, focused, &t)
+            };
             let w = inner.width as usize;
             match id {
                 PaneId::Metrics => panes::metrics::draw(buf, inner, &cx, self.scrolls[id as usize]),
@@ -1365,10 +1397,17 @@ impl App {
             Input::Command(b) => show(":", b),
             Input::Note(b) => show(self.note_prompt(), b),
             Input::Filter(b) => show("/", b),
-            Input::ConfirmQuit => Line::from(Span::styled(
-                "The incident is still open. Leave the room? y = leave, any other key = stay",
-                t.s(Sem::Warn),
-            )),
+            Input::ConfirmQuit => {
+                // The whole question at every width: the short form where the long is cut.
+                let long =
+                    "The incident is still open. Leave the room? y = leave, any other key = stay";
+                let q = if width(long) <= w {
+                    long
+                } else {
+                    "Still open. Leave? y = leave, other key = stay"
+                };
+                Line::from(Span::styled(fit(q, w), t.s(Sem::Warn)))
+            }
             Input::Confirm(q) => Line::from(Span::styled(fit(q, w), t.s(Sem::Warn))),
             Input::Compose => Line::from(Span::styled(
                 fit("writing a status update", w),
@@ -1464,9 +1503,22 @@ impl App {
                 })
                 .collect()
         };
+        // The way out and the way to help stay at every width: the other hints give way.
+        let keep = |k: &str| matches!(k, "?" | "q" | "Esc");
+        let need = |k: &str, h: &str| (width(k) + width(h) + 3) as u16;
+        let mut reserved: u16 = pairs
+            .iter()
+            .filter(|(k, _)| keep(k))
+            .map(|(k, h)| need(k, h))
+            .sum();
         for (k, h) in pairs {
-            let need = (width(k) + width(h) + 3) as u16;
-            if x + need > r.right() {
+            let n = need(k, h);
+            if keep(k) {
+                reserved = reserved.saturating_sub(n);
+            } else if x + n + reserved > r.right() {
+                continue;
+            }
+            if x + n > r.right() + 2 {
                 break;
             }
             x = put(buf, r, x, r.y, k, t.s(Sem::Key));

@@ -44,7 +44,8 @@ impl PaneId {
     }
 }
 
-/// Where everything goes on a screen.
+/// Where everything goes on a screen. `panes` is in on-screen order (column by column,
+/// each top to bottom; rows of a grid left to right): the order Tab steps through.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Screen {
     pub header: Rect,
@@ -165,17 +166,23 @@ pub fn layout(area: Rect, inc: &Incident, zoom: Option<PaneId>) -> Option<Screen
         let top_h = (body.height * 2 / 5).max(4);
         let v = rows(body, &[Length(top_h), Min(4)]);
         let t = cols(v[0], &[Percentage(50), Percentage(50)]);
-        let tr = rows(t[1], &[Percentage(50), Percentage(50)]);
+        // Two boxes need 3 rows each to show a line; below that the reports fold into
+        // one line and the alerts keep a box with what is firing.
+        let tr = if t[1].height < 6 {
+            rows(t[1], &[Length(1), Min(1)])
+        } else {
+            rows(t[1], &[Percentage(50), Percentage(50)])
+        };
         let b = cols(v[1], &[Percentage(58), Percentage(42)]);
         let br = rows(b[1], &[Percentage(55), Percentage(45)]);
         s.panes = vec![
+            (PaneId::Comms, c[0]),
             (PaneId::Metrics, t[0]),
             (PaneId::Reports, tr[0]),
             (PaneId::Alerts, tr[1]),
             (PaneId::Timeline, b[0]),
             (PaneId::Checklists, br[0]),
             (PaneId::Pages, br[1]),
-            (PaneId::Comms, c[0]),
         ];
     }
     Some(s)

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod layout;
 pub mod paint;
 pub mod panes;
+pub mod replay_bar;
 pub mod replay_clock;
 pub mod template;
 pub mod theme;

@@ -131,6 +131,16 @@ pub fn wrap(s: &str, w: usize, max: usize) -> Vec<String> {
     lines
 }
 
+/// `msg` wrapped and centred in `area` (the "terminal too small" screens).
+pub fn centred(buf: &mut Buffer, area: Rect, msg: &str, style: Style) {
+    let lines = wrap(msg, area.width as usize, area.height as usize);
+    let y0 = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, l) in lines.iter().enumerate() {
+        let x = area.x + area.width.saturating_sub(width(l) as u16) / 2;
+        put(buf, area, x, y0 + i as u16, l, style);
+    }
+}
+
 /// A bordered pane with a title; returns the inner area.
 pub fn pane(
     buf: &mut Buffer,

@@ -48,3 +48,51 @@ fn read_only_views_and_replays_hide_the_action_hints() {
         assert!(s.contains("no updates"), "{who}:\n{s}");
     }
 }
+
+fn rows(b: &ratatui::buffer::Buffer) -> String {
+    let a = b.area;
+    (0..a.height)
+        .map(|y| {
+            (0..a.width)
+                .map(|x| b[(x, y)].symbol().to_string())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn before_the_declaration_a_replay_does_not_offer_declare() {
+    // Live, before the declaration (8:20): the header says so at every size, and how
+    // to declare where it has room.
+    let before: Vec<_> = story()
+        .into_iter()
+        .filter(|e| e.at < t0() + chrono::Duration::seconds(8 * 60))
+        .collect();
+    let inc = Incident::fold(&before);
+    let now = t0() + chrono::Duration::minutes(8);
+    for (w, h) in [(160, 45), (80, 24)] {
+        let mut app = App::new(AppOptions::new("ana"));
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
+        term.draw(|f| app.draw(f, f.area(), &inc, now))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let live = rows(term.backend().buffer());
+        assert!(live.contains("not declared"), "live {w}x{h}:\n{live}");
+        if w >= 120 {
+            assert!(live.contains(":declare"), "live {w}x{h}:\n{live}");
+        }
+    }
+    // The replay at the same moment: it says the incident is not declared, and nothing
+    // about a command it cannot run, at a size with the comms pane and one with its line.
+    let mut v =
+        warroom::term::replay::ReplayView::new(warroom::replay::Replay::new(story()), "rev", None);
+    v.seek(now);
+    for (w, h) in [(160, 45), (80, 24)] {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("{e}"));
+        term.draw(|f| v.draw(f)).unwrap_or_else(|e| panic!("{e}"));
+        let s = rows(term.backend().buffer());
+        assert!(s.contains("not declared"), "replay {w}x{h}:\n{s}");
+        assert!(!s.contains(":declare"), "replay {w}x{h}:\n{s}");
+        assert!(!s.contains("(u writes"), "replay {w}x{h}:\n{s}");
+    }
+}

@@ -140,3 +140,45 @@ fn q_and_ctrl_c_quit() {
     let ctrl_c = TermEvent::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
     assert_eq!(v.handle(&ctrl_c), Flow::Quit);
 }
+
+#[test]
+fn the_time_bar_marks_the_declaration_beside_the_acknowledgement_and_names_its_marks() {
+    // The story is declared and acknowledged at the same second (8:20): both marks show,
+    // the declaration in the next free column.
+    let mut v = ReplayView::new(Replay::new(story()), "rev", None);
+    let lines = screen(&mut v, 100, 12);
+    let bar = &lines[9..];
+    let cells: Vec<char> = bar[1].chars().collect();
+    let a = cells.iter().position(|c| *c == 'A');
+    let d = cells.iter().position(|c| *c == '◆');
+    assert!(
+        a.is_some() && d == a.map(|a| a + 1),
+        "declared beside acknowledged: {}",
+        bar[1]
+    );
+    assert!(bar[0].contains("◆ declared"), "the legend: {}", bar[0]);
+    // Wide enough, the legend names every mark.
+    let wide = screen(&mut v, 200, 12);
+    assert!(
+        wide[9].contains("I impact") && wide[9].contains("R resolved"),
+        "{}",
+        wide[9]
+    );
+    // The keys line keeps q quit at 80 columns.
+    let narrow = screen(&mut v, 80, 12);
+    assert!(narrow[11].contains("q quit"), "{}", narrow[11]);
+}
+
+#[test]
+fn a_replay_too_small_for_the_room_and_its_bar_says_what_it_needs() {
+    let mut v = ReplayView::new(Replay::new(story()), "rev", None);
+    // 60x15 holds the room but not the bar under it: the message names the replay's size
+    // (the room's own message would say "need 60x15" on a 60x15 terminal).
+    let small = screen(&mut v, 60, 15).join("\n");
+    assert!(small.contains("need 60x18"), "{small}");
+    assert!(!small.contains("60x15"), "{small}");
+    let fits = screen(&mut v, 60, 18);
+    assert!(fits[0].contains("not declared"), "{fits:?}");
+    // The bar's first line keeps the time (without the date) at 60 columns.
+    assert!(fits[15].contains("21:00:00 UTC"), "{fits:?}");
+}

@@ -48,6 +48,7 @@ fn pages_pane(inc: &Incident) -> String {
         theme: &theme,
         from: 0,
         to: 0,
+        read_only: false,
     };
     pages::lines(&cx, 100)
         .iter()

@@ -11,7 +11,7 @@ use crate::ui::theme::{Sem, Theme};
 const BARS: [&str; 9] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
 
 /// `60m`, `1h`, `1h30m`, `45s`: the span of the x axis.
-fn span_label(ms: i64) -> String {
+pub fn span_label(ms: i64) -> String {
     let s = (ms / 1000).max(0);
     match (s / 3600, (s % 3600) / 60, s % 60) {
         (h, 0, 0) if h > 0 => format!("{h}h"),
@@ -19,6 +19,22 @@ fn span_label(ms: i64) -> String {
         (h, m, 0) if h > 0 => format!("{h}h{m}m"),
         _ => crate::incident::format_duration(chrono::Duration::seconds(s)),
     }
+}
+
+/// The windows charts step through as data accumulates: the title names a fixed window
+/// that changes a few times in an incident instead of a span that grows every second.
+pub const WINDOWS_MIN: [i64; 9] = [1, 5, 15, 30, 60, 120, 180, 360, 720];
+
+/// The chart window (millis) for data that reaches back `data_ms`: the smallest step of
+/// [`WINDOWS_MIN`] that holds it, never more than `max_ms` (the view's window).
+pub fn window(data_ms: i64, max_ms: i64) -> i64 {
+    let max_ms = max_ms.max(60_000);
+    WINDOWS_MIN
+        .iter()
+        .map(|m| m * 60_000)
+        .find(|w| *w >= data_ms)
+        .unwrap_or(max_ms)
+        .min(max_ms)
 }
 
 /// Draws `points` (unix millis, value) between `from` and `to` into `area`, with its scale

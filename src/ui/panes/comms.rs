@@ -97,6 +97,19 @@ pub fn due_span(d: &Due, t: &Theme) -> (String, Style) {
     }
 }
 
+/// The due line as this view shows it: a read-only view or a replay cannot declare or
+/// write an update, so it names the step without the key or command.
+fn view_due(d: &Due, cx: &Ctx) -> (String, Style) {
+    let (s, st) = due_span(d, cx.theme);
+    if !cx.read_only {
+        return (s, st);
+    }
+    let s = s
+        .replace(" after :declare", " after declaring")
+        .replace(" (u)", "");
+    (s, st)
+}
+
 /// `40s` under a minute, else whole minutes: `4m`, `1h05m`.
 fn minutes(d: Duration) -> String {
     let s = d.num_seconds().max(0);
@@ -319,7 +332,7 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
     if let Some(u) = public {
         out.push(deliveries_line(u, t, w));
     }
-    let (s, st) = due_span(&d, t);
+    let (s, st) = view_due(&d, cx);
     out.push(Line::from(Span::styled(fit(&s, w), st)));
     out.extend(update_lines(
         "internal",
@@ -379,7 +392,7 @@ pub fn strip(cx: &Ctx, w: usize) -> Line<'static> {
     let inc = cx.inc;
     let mut spans = vec![Span::styled("Comms ", t.s(Sem::Title))];
     let mut used = 6;
-    let (s, st) = due_span(&due(inc, cx.now), t);
+    let (s, st) = view_due(&due(inc, cx.now), cx);
     let s = format!("{s} · ");
     spans.push(Span::styled(fit(&s, w.saturating_sub(used)), st));
     used += width(&s);
@@ -398,6 +411,7 @@ pub fn strip(cx: &Ctx, w: usize) -> Line<'static> {
             u.state,
             text::line_max(u.body.lines().next().unwrap_or_default(), 200)
         ),
+        None if cx.read_only => "no public update yet".to_string(),
         None => "no public update yet (u writes one)".to_string(),
     };
     spans.push(Span::styled(

@@ -68,13 +68,22 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx) {
         left.push(Span::raw("  "));
     }
 
+    // Not declared yet: wherever it fits whole, before the title (nothing is counted
+    // and no update is owed until it is).
+    if !inc.declared && line_width(&left) + 14 + width(&clock) <= w {
+        left.push(Span::styled("not declared", t.s(Sem::Warn)));
+        left.push(Span::raw("  "));
+    }
+
     // Optional parts, in the order they are dropped when space runs out (last first).
     let mut extra: Vec<Vec<Span>> = Vec::new();
-    if !inc.declared {
-        extra.push(vec![Span::styled(
-            "not declared (:declare)",
-            t.s(Sem::Warn),
-        )]);
+    // How to declare, first of the parts that give way; a replay or an observer cannot
+    // declare, so it is not offered there.
+    if !inc.declared && !cx.read_only {
+        extra.push(vec![
+            Span::styled(":declare", t.s(Sem::Key)),
+            Span::styled(" declares", t.s(Sem::Dim)),
+        ]);
     }
     if let Some(d) = inc.times.impact_duration(cx.now) {
         extra.push(vec![

@@ -27,6 +27,9 @@ pub struct Ctx<'a> {
     /// Chart window, unix millis.
     pub from: i64,
     pub to: i64,
+    /// A read-only view or a replay: it offers no action it cannot take (no `:declare`,
+    /// no `u writes one`).
+    pub read_only: bool,
 }
 
 /// Draws lines from `scroll` on; returns the scroll actually used (clamped).
