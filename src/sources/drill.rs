@@ -12,8 +12,8 @@ use tokio::time::Instant;
 use crate::incident::Draft;
 
 pub use warroom_core::drill::{
-    DRILL_VERSION, Drill, DrillEvent, DrillHeader, MAX_SPEED, MIN_SPEED, Reference, parse,
-    speed_in_range, wall_offset,
+    DRILL_VERSION, Drill, DrillEvent, DrillHeader, DrillParseError, HeaderError, MAX_SPEED,
+    MIN_SPEED, Reference, parse, speed_in_range, wall_offset,
 };
 
 pub use crate::assets::drills::{BUILTIN, DrillLoadError, builtin, exists, load};
