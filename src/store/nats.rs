@@ -45,7 +45,18 @@ pub enum NatsError {
     #[error("NATS {what}: {message}")]
     Nats { what: &'static str, message: String },
     #[error("{0}")]
+    Outbox(#[from] super::OutboxError),
+    #[error("{0}")]
     Other(String),
+}
+
+/// Why the outbox could not be shared (the room stays offline and retries).
+#[derive(Debug, thiserror::Error)]
+pub enum ShareError {
+    #[error("NATS unreachable: {0}")]
+    Publish(#[from] async_nats::jetstream::context::PublishError),
+    #[error("NATS unreachable: no ack from the server")]
+    NoAck,
 }
 
 fn nats(what: &'static str) -> impl Fn(String) -> NatsError {
@@ -231,7 +242,7 @@ impl NatsStore {
         &mut self,
         drafts: Vec<(Draft, Option<oneshot::Sender<u64>>)>,
         seed: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), super::OutboxError> {
         let entries: Vec<Entry> = drafts
             .into_iter()
             .enumerate()
@@ -276,7 +287,7 @@ impl NatsStore {
 
     /// Publishes the outbox in order, each after the previous one's ack. Stops at the
     /// first failure (the rest waits for the next try).
-    pub async fn share(&mut self) -> Result<(), String> {
+    pub async fn share(&mut self) -> Result<(), ShareError> {
         let mut changed = false;
         let mut result = Ok(());
         while let Some(e) = self.outbox.q.front() {
@@ -328,11 +339,11 @@ impl NatsStore {
                     changed = true;
                 }
                 Ok(Err(err)) => {
-                    result = Err(format!("NATS unreachable: {err}"));
+                    result = Err(ShareError::Publish(err));
                     break;
                 }
                 Err(_) => {
-                    result = Err("NATS unreachable: no ack from the server".to_string());
+                    result = Err(ShareError::NoAck);
                     break;
                 }
             }
@@ -383,8 +394,7 @@ pub async fn open(
         LogWriter::create(&mirror, incident).map_err(|e| NatsError::Other(e.to_string()))?
     };
     let after = writer.next_id().saturating_sub(1);
-    let (outbox, damaged) =
-        Outbox::open(&super::sidecar(&mirror, ".outbox")).map_err(NatsError::Other)?;
+    let (outbox, damaged) = Outbox::open(&super::sidecar(&mirror, ".outbox"))?;
     if damaged > 0 {
         tracing::warn!(damaged, "damaged lines in the outbox were skipped");
     }
@@ -456,7 +466,7 @@ pub async fn open(
     let empty = state.read().map(|i| i.last_id == 0).unwrap_or(false);
     if empty && last.unwrap_or(0) == 0 && store.outbox.is_empty() {
         let drafts = seed().into_iter().map(|d| (d, None)).collect();
-        store.stage(drafts, true).map_err(NatsError::Other)?;
+        store.stage(drafts, true)?;
     }
     Ok(Opened {
         store,
