@@ -42,21 +42,19 @@ const MAX_FOLD_BATCH: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NatsError {
+    #[error("{0}")]
+    Outbox(#[from] super::OutboxError),
+    #[error("[store] token_env: the environment variable {0} is not set")]
+    TokenEnvUnset(String),
+    #[error("[store] creds_file {}: {source}", path.display())]
+    CredsFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("NATS {what}: {message}")]
     Nats { what: &'static str, message: String },
     #[error("{0}")]
-    Outbox(#[from] super::OutboxError),
-    #[error("{0}")]
     Other(String),
-}
-
-/// Why the outbox could not be shared (the room stays offline and retries).
-#[derive(Debug, thiserror::Error)]
-pub enum ShareError {
-    #[error("NATS unreachable: {0}")]
-    Publish(#[from] async_nats::jetstream::context::PublishError),
-    #[error("NATS unreachable: no ack from the server")]
-    NoAck,
 }
 
 fn nats(what: &'static str) -> impl Fn(String) -> NatsError {
@@ -77,17 +75,17 @@ pub async fn connect(cfg: &NatsConfig, wait: bool) -> Result<jetstream::Context,
         .max_reconnects(None)
         .reconnect_delay_callback(|n| Duration::from_millis((100 * (n as u64 + 1)).min(1000)));
     if let Some(var) = &cfg.token_env {
-        let token = std::env::var(var).map_err(|_| {
-            NatsError::Other(format!(
-                "[store] token_env: the environment variable {var} is not set"
-            ))
-        })?;
+        let token = std::env::var(var).map_err(|_| NatsError::TokenEnvUnset(var.clone()))?;
         opts = opts.token(token);
     }
     if let Some(creds) = &cfg.creds_file {
-        opts = opts.credentials_file(creds).await.map_err(|e| {
-            NatsError::Other(format!("[store] creds_file {}: {e}", creds.display()))
-        })?;
+        opts = opts
+            .credentials_file(creds)
+            .await
+            .map_err(|source| NatsError::CredsFile {
+                path: creds.clone(),
+                source,
+            })?;
     }
     if !wait {
         opts = opts.retry_on_initial_connect();
@@ -222,6 +220,15 @@ pub async fn follow(
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// Why the outbox could not be shared (the room stays offline and retries).
+#[derive(Debug, thiserror::Error)]
+pub enum ShareError {
+    #[error("NATS unreachable: {0}")]
+    Publish(#[from] async_nats::jetstream::context::PublishError),
+    #[error("NATS unreachable: no ack from the server")]
+    NoAck,
 }
 
 /// The writing side of a room on the stream: stages drafts in the outbox, publishes
