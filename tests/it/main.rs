@@ -22,6 +22,7 @@ mod actions;
 mod amend;
 mod amend_field;
 mod cli;
+mod command_errors;
 mod comms_fold;
 mod comms_pty;
 mod comms_ui;
