@@ -44,6 +44,9 @@ const MAX_FOLD_BATCH: usize = 4096;
 pub enum NatsError {
     #[error("{0}")]
     Outbox(#[from] super::OutboxError),
+    /// The local mirror of the incident.
+    #[error("{0}")]
+    Mirror(#[from] crate::log::LogError),
     #[error("[store] token_env: the environment variable {0} is not set")]
     TokenEnvUnset(String),
     #[error("[store] creds_file {}: {source}", path.display())]
@@ -394,11 +397,10 @@ pub async fn open(
     let mut folded = Incident::new();
     let continued = mirror.exists();
     let writer = if continued {
-        let (w, _h, _r) = LogWriter::open(&mirror, |e| folded.apply(&e))
-            .map_err(|e| NatsError::Other(e.to_string()))?;
+        let (w, _h, _r) = LogWriter::open(&mirror, |e| folded.apply(&e))?;
         w
     } else {
-        LogWriter::create(&mirror, incident).map_err(|e| NatsError::Other(e.to_string()))?
+        LogWriter::create(&mirror, incident)?
     };
     let after = writer.next_id().saturating_sub(1);
     let (outbox, damaged) = Outbox::open(&super::sidecar(&mirror, ".outbox"))?;
