@@ -746,7 +746,8 @@ fn command(data: &[u8]) {
         match command::parse(line, &inc, now()) {
             Ok(command::Command::Record(kind)) => kinds.push(kind),
             Ok(_) => {}
-            Err(msg) => {
+            Err(e) => {
+                let msg = e.to_string();
                 if let Some(c) = msg.chars().find(|c| is_hostile(*c, false)) {
                     panic!("raw control {c:?} in a command error shown to the person: {msg:?}");
                 }

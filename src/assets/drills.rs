@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use warroom_core::drill::{Drill, parse};
+use warroom_core::drill::{Drill, DrillParseError, parse};
 
 /// Drills built into the binary: (file name, contents).
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -31,8 +31,11 @@ pub enum DrillLoadError {
         source: std::io::Error,
     },
     /// `origin` is the file, or `(built-in) NAME`.
-    #[error("{origin}: {message}")]
-    Invalid { origin: String, message: String },
+    #[error("{origin}: {source}")]
+    Invalid {
+        origin: String,
+        source: DrillParseError,
+    },
 }
 
 /// The built-in drills' file names, for messages.
@@ -64,16 +67,16 @@ pub fn load(path: &Path, dir: &Path) -> Result<Drill, DrillLoadError> {
                 path: p.display().to_string(),
                 source,
             })?;
-            return parse(&text).map_err(|message| DrillLoadError::Invalid {
+            return parse(&text).map_err(|source| DrillLoadError::Invalid {
                 origin: p.display().to_string(),
-                message,
+                source,
             });
         }
     }
     match builtin(path) {
-        Some(text) => parse(text).map_err(|message| DrillLoadError::Invalid {
+        Some(text) => parse(text).map_err(|source| DrillLoadError::Invalid {
             origin: format!("(built-in) {}", path.display()),
-            message,
+            source,
         }),
         None => Err(DrillLoadError::NotFound {
             path: path.display().to_string(),

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{anyhow, bail};
 use chrono::Utc;
 
 use super::args::{DrillArgs, OpenArgs};
@@ -20,7 +21,7 @@ pub struct Found {
 }
 
 /// Finds a drill: a file, `drills/NAME[.jsonl]` under the current folder, or a built-in one.
-pub fn find(scenario: &str) -> Result<Found, String> {
+pub fn find(scenario: &str) -> anyhow::Result<Found> {
     let with_ext = if scenario.ends_with(".jsonl") {
         scenario.to_string()
     } else {
@@ -33,8 +34,8 @@ pub fn find(scenario: &str) -> Result<Found, String> {
     ];
     for p in candidates {
         if p.is_file() {
-            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let header = header_of(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+            let text = std::fs::read_to_string(&p).map_err(|e| anyhow!("{}: {e}", p.display()))?;
+            let header = header_of(&text).map_err(|e| anyhow!("{}: {e}", p.display()))?;
             let abs = std::path::absolute(&p).unwrap_or(p);
             return Ok(Found {
                 config_path: abs.display().to_string(),
@@ -48,7 +49,7 @@ pub fn find(scenario: &str) -> Result<Found, String> {
         .unwrap_or_default()
         .to_string();
     if let Some(text) = crate::sources::drill::builtin(Path::new(&name)) {
-        let header = header_of(text).map_err(|e| format!("built-in {name}: {e}"))?;
+        let header = header_of(text).map_err(|e| anyhow!("built-in {name}: {e}"))?;
         return Ok(Found {
             config_path: name,
             header,
@@ -58,10 +59,10 @@ pub fn find(scenario: &str) -> Result<Found, String> {
         .iter()
         .map(|(n, _)| n.trim_end_matches(".jsonl"))
         .collect();
-    Err(format!(
+    bail!(
         "no drill {scenario:?}: not a file, not in ./drills, not built in (built-in drills: {})",
         builtin.join(", ")
-    ))
+    )
 }
 
 /// When `path` is a drill scenario rather than an incident log: what to say instead of
@@ -96,8 +97,8 @@ pub fn hint_if_drill(path: &Path) -> Option<String> {
     ))
 }
 
-fn header_of(text: &str) -> Result<DrillHeader, String> {
-    DrillHeader::parse(text.lines().next().unwrap_or_default()).map_err(|e| format!("line 1: {e}"))
+fn header_of(text: &str) -> anyhow::Result<DrillHeader> {
+    DrillHeader::parse(text.lines().next().unwrap_or_default()).map_err(|e| anyhow!("line 1: {e}"))
 }
 
 /// The config a drill room runs with: the drill as its only source, the title and severity
@@ -188,9 +189,9 @@ fn drill_incident_id(name: &str) -> String {
 }
 
 /// The report of a finished drill log.
-pub fn report_of(log: &Path, header: &DrillHeader, speed: f64) -> Result<DrillReport, String> {
+pub fn report_of(log: &Path, header: &DrillHeader, speed: f64) -> anyhow::Result<DrillReport> {
     let mut events = Vec::new();
-    crate::log::read(log, |e| events.push(e)).map_err(|e| e.to_string())?;
+    crate::log::read(log, |e| events.push(e))?;
     let inc = Incident::fold(&events);
     Ok(DrillReport::with_speed(&inc, header, speed))
 }

@@ -50,7 +50,7 @@ pub fn run(args: &IncidentsArgs, config: Option<&std::path::Path>) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("warroom incidents: {}", crate::text::line(&e));
+            eprintln!("warroom incidents: {}", crate::text::line(&e.to_string()));
             ExitCode::from(2)
         }
     }

@@ -148,29 +148,29 @@ async fn get_json(
     client: &reqwest::Client,
     base: &str,
     path: &str,
-) -> Result<serde_json::Value, String> {
+) -> anyhow::Result<serde_json::Value> {
     let url = format!("{}{path}", base.trim_end_matches('/'));
-    let mut resp = client.get(&url).send().await.map_err(|e| short_error(&e))?;
+    let mut resp = client.get(&url).send().await.map_err(short_error)?;
     if !resp.status().is_success() {
-        return Err(format!("{path} answered {}", resp.status()));
+        anyhow::bail!("{path} answered {}", resp.status());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| short_error(&e))? {
+    while let Some(chunk) = resp.chunk().await.map_err(short_error)? {
         body.extend_from_slice(&chunk);
         if body.len() > MAX_BODY {
-            return Err(format!("{path} answered more than {MAX_BODY} bytes"));
+            anyhow::bail!("{path} answered more than {MAX_BODY} bytes");
         }
     }
-    serde_json::from_slice(&body).map_err(|_| format!("{path} did not answer JSON"))
+    serde_json::from_slice(&body).map_err(|_| anyhow::anyhow!("{path} did not answer JSON"))
 }
 
-fn short_error(e: &reqwest::Error) -> String {
+fn short_error(e: reqwest::Error) -> anyhow::Error {
     if e.is_timeout() {
-        "no answer in time".into()
+        anyhow::anyhow!("no answer in time")
     } else if e.is_connect() {
-        "nothing listening".into()
+        anyhow::anyhow!("nothing listening")
     } else {
-        e.to_string()
+        e.into()
     }
 }
 
@@ -178,7 +178,7 @@ fn short_error(e: &reqwest::Error) -> String {
 async fn prometheus_jobs(client: &reqwest::Client, base: &str) -> Probe {
     let v = match get_json(client, base, "/api/v1/query?query=up").await {
         Ok(v) => v,
-        Err(e) => return Probe::Missing(e),
+        Err(e) => return Probe::Missing(e.to_string()),
     };
     if v.get("status").and_then(|s| s.as_str()) != Some("success") {
         return Probe::Missing("not a Prometheus query API answer".into());
@@ -200,7 +200,7 @@ async fn answers_json(client: &reqwest::Client, base: &str, path: &str, key: &st
     match get_json(client, base, path).await {
         Ok(v) if v.get(key).is_some() => Probe::Found(Vec::new()),
         Ok(_) => Probe::Missing(format!("{path} is not the expected status API")),
-        Err(e) => Probe::Missing(e),
+        Err(e) => Probe::Missing(e.to_string()),
     }
 }
 

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{anyhow, bail};
+
 use crate::config::{Config, NatsConfig, StoreConfig};
 use crate::incident::{Event, Incident};
 use crate::log::LogWriter;
@@ -15,9 +17,9 @@ pub fn apply(
     config: &mut Config,
     store: Option<&str>,
     incident: Option<&str>,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     if let Some(url) = store {
-        let mut n = NatsConfig::from_url(url).map_err(|m| format!("--store: {m}"))?;
+        let mut n = NatsConfig::from_url(url).map_err(|m| anyhow!("--store: {m}"))?;
         if let StoreConfig::Nats(c) = &config.store {
             // The URL replaces the servers; the rest of [store] stays.
             n = NatsConfig {
@@ -28,7 +30,7 @@ pub fn apply(
         config.store = StoreConfig::Nats(n);
     }
     if let Some(id) = incident {
-        crate::config::store::incident_id_ok(id).map_err(|m| format!("--incident: {m}"))?;
+        crate::config::store::incident_id_ok(id).map_err(|m| anyhow!("--incident: {m}"))?;
         config.incident.id = Some(id.to_string());
     }
     // Each source runs on one host only: here, those this host runs.
@@ -47,45 +49,42 @@ pub fn apply(
 
 /// The NATS store to use: `--store URL` (over the config's other `[store]` settings),
 /// else the config's `[store]`.
-fn nats_config(config_path: Option<&Path>, store: Option<&str>) -> Result<NatsConfig, String> {
+fn nats_config(config_path: Option<&Path>, store: Option<&str>) -> anyhow::Result<NatsConfig> {
     let from_config = match Config::load(config_path) {
         Ok(c) => match c.store {
             StoreConfig::Nats(n) => Some(n),
             StoreConfig::File => None,
         },
-        Err(e) if config_path.is_some() => return Err(e.to_string()),
+        Err(e) if config_path.is_some() => return Err(e.into()),
         Err(_) => None,
     };
     match (store, from_config) {
         (Some(url), Some(c)) => Ok(NatsConfig {
             urls: NatsConfig::from_url(url)
-                .map_err(|m| format!("--store: {m}"))?
+                .map_err(|m| anyhow!("--store: {m}"))?
                 .urls,
             ..c
         }),
-        (Some(url), None) => NatsConfig::from_url(url).map_err(|m| format!("--store: {m}")),
+        (Some(url), None) => NatsConfig::from_url(url).map_err(|m| anyhow!("--store: {m}")),
         (None, Some(c)) => Ok(c),
-        (None, None) => Err(
+        (None, None) => bail!(
             "no NATS store: give --store nats://HOST:PORT or set [store] kind = \"nats\" in the config"
-                .into(),
         ),
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start: {e}"))
+        .map_err(|e| anyhow!("cannot start: {e}"))
 }
 
 /// `warroom incidents --store URL`: one line per incident on the stream.
 pub fn incidents(config: Option<&Path>, store: Option<&str>) -> ExitCode {
-    let run = || -> Result<Vec<nats::Summary>, String> {
+    let run = || -> anyhow::Result<Vec<nats::Summary>> {
         let cfg = nats_config(config, store)?;
-        runtime()?
-            .block_on(nats::list(&cfg))
-            .map_err(|e| e.to_string())
+        Ok(runtime()?.block_on(nats::list(&cfg))?)
     };
     match run() {
         Ok(list) => {
@@ -128,23 +127,20 @@ pub fn push(
     log: &Path,
     incident: Option<&str>,
 ) -> ExitCode {
-    let run = || -> Result<(String, u64, u64), String> {
+    let run = || -> anyhow::Result<(String, u64, u64)> {
         let cfg = nats_config(config, store)?;
         let mut events: Vec<Event> = Vec::new();
-        let (header, recovery) =
-            crate::log::read(log, |e| events.push(e)).map_err(|e| e.to_string())?;
+        let (header, recovery) = crate::log::read(log, |e| events.push(e))?;
         if !recovery.damaged.is_empty() {
-            return Err(format!(
+            bail!(
                 "{}: {} damaged lines; run `warroom log verify` first",
                 log.display(),
                 recovery.damaged.len()
-            ));
+            );
         }
         let id = incident.map_or(header.incident.clone(), str::to_string);
         crate::config::store::incident_id_ok(&id)?;
-        let (new, dup) = runtime()?
-            .block_on(nats::push(&cfg, &id, &events))
-            .map_err(|e| e.to_string())?;
+        let (new, dup) = runtime()?.block_on(nats::push(&cfg, &id, &events))?;
         Ok((id, new, dup))
     };
     match run() {
@@ -167,21 +163,19 @@ pub fn pull(
     incident: &str,
     output: Option<&Path>,
 ) -> ExitCode {
-    let run = || -> Result<(PathBuf, usize, String), String> {
+    let run = || -> anyhow::Result<(PathBuf, usize, String)> {
         crate::config::store::incident_id_ok(incident)?;
         let cfg = nats_config(config, store)?;
-        let events = runtime()?
-            .block_on(nats::pull(&cfg, incident))
-            .map_err(|e| e.to_string())?;
+        let events = runtime()?.block_on(nats::pull(&cfg, incident))?;
         if events.is_empty() {
-            return Err(format!("no incident {incident:?} on the stream"));
+            bail!("no incident {incident:?} on the stream");
         }
         let path = output.map_or_else(
             || PathBuf::from(format!("{incident}.jsonl")),
             Path::to_path_buf,
         );
-        let mut w = LogWriter::create(&path, incident).map_err(|e| e.to_string())?;
-        w.append(&events).map_err(|e| e.to_string())?;
+        let mut w = LogWriter::create(&path, incident)?;
+        w.append(&events)?;
         let mut inc = Incident::new();
         inc.apply_all(&events);
         Ok((path, events.len(), inc.title))

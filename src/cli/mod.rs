@@ -19,10 +19,10 @@ pub mod version;
 
 /// `--theme NAME` replaces the config's `[ui] theme` when that theme loads (built in, or
 /// `NAME.toml` in the config's or the user's themes folder); else says why.
-pub fn use_theme(config: &mut crate::config::Config, theme: Option<&str>) -> Result<(), String> {
+pub fn use_theme(config: &mut crate::config::Config, theme: Option<&str>) -> anyhow::Result<()> {
     let Some(name) = theme else { return Ok(()) };
     let dirs: Vec<std::path::PathBuf> = config.ui.themes_dir.iter().cloned().collect();
-    crate::assets::themes::load(name, &dirs).map_err(|e| format!("--theme: {e}"))?;
+    crate::assets::themes::load(name, &dirs).map_err(|e| anyhow::anyhow!("--theme: {e}"))?;
     config.ui.theme = name.to_string();
     Ok(())
 }

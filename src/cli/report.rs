@@ -57,7 +57,7 @@ pub fn run(args: &ReportArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("warroom report: {}", crate::text::line(&e));
+            eprintln!("warroom report: {}", crate::text::line(&e.to_string()));
             ExitCode::from(2)
         }
     }

@@ -69,7 +69,7 @@ pub(crate) fn validate(cx: &mut Ctx, r: Option<&RawIncident>) -> IncidentConfig 
     };
     let id = r.and_then(|r| r.id.as_ref()).and_then(|i| {
         super::store::incident_id_ok(i.get_ref())
-            .map_err(|m| cx.err(i.span(), m, None))
+            .map_err(|m| cx.err(i.span(), m.to_string(), None))
             .ok()
             .map(|()| i.get_ref().clone())
     });

@@ -50,9 +50,25 @@ pub struct NatsConfig {
 
 pub const DEFAULT_STREAM: &str = "WARROOM";
 
+/// Why a NATS server list (`[store] url`, `--store`) was refused.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum UrlError {
+    #[error("`url` names no server")]
+    NoServer,
+    #[error("{0:?} is not a NATS server address (nats://HOST:PORT)")]
+    NotNats(String),
+}
+
+/// An incident id (`[incident] id`, `--incident`) that cannot name a subject.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error(
+    "incident id {0:?}: use letters, digits, `-` and `_` (at most 128), e.g. \"checkout-2026-11-30\""
+)]
+pub struct BadIncidentId(pub String);
+
 impl NatsConfig {
     /// A config for `urls` (comma-separated) with every other setting at its default.
-    pub fn from_url(urls: &str) -> Result<NatsConfig, String> {
+    pub fn from_url(urls: &str) -> Result<NatsConfig, UrlError> {
         Ok(NatsConfig {
             urls: split_urls(urls)?,
             stream: DEFAULT_STREAM.to_string(),
@@ -76,7 +92,7 @@ pub fn this_host() -> String {
         .unwrap_or_else(|| "localhost".to_string())
 }
 
-fn split_urls(s: &str) -> Result<Vec<String>, String> {
+fn split_urls(s: &str) -> Result<Vec<String>, UrlError> {
     let urls: Vec<String> = s
         .split(',')
         .map(str::trim)
@@ -84,7 +100,7 @@ fn split_urls(s: &str) -> Result<Vec<String>, String> {
         .map(str::to_string)
         .collect();
     if urls.is_empty() {
-        return Err("`url` names no server".into());
+        return Err(UrlError::NoServer);
     }
     for u in &urls {
         let ok = ["nats://", "tls://", "ws://", "wss://"]
@@ -92,9 +108,7 @@ fn split_urls(s: &str) -> Result<Vec<String>, String> {
             .any(|p| u.starts_with(p))
             || !u.contains("://");
         if !ok {
-            return Err(format!(
-                "{u:?} is not a NATS server address (nats://HOST:PORT)"
-            ));
+            return Err(UrlError::NotNats(u.clone()));
         }
     }
     Ok(urls)
@@ -232,7 +246,7 @@ pub(super) fn build(
 }
 
 /// `[incident] id`: the incident's name on the stream (letters, digits, `-`, `_`).
-pub fn incident_id_ok(id: &str) -> Result<(), String> {
+pub fn incident_id_ok(id: &str) -> Result<(), BadIncidentId> {
     let ok = !id.is_empty()
         && id.len() <= 128
         && id
@@ -241,9 +255,7 @@ pub fn incident_id_ok(id: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "incident id {id:?}: use letters, digits, `-` and `_` (at most 128), e.g. \"checkout-2026-11-30\""
-        ))
+        Err(BadIncidentId(id.to_string()))
     }
 }
 

@@ -22,9 +22,11 @@ fn is_log(path: &Path) -> bool {
 }
 
 /// Reads every log in `dir` (not recursing): open incidents first, each group newest first.
-pub fn list(dir: &Path) -> Result<Listing, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+pub fn list(dir: &Path) -> Result<Listing, super::ListError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| super::ListError::ReadDir {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| is_log(p))
@@ -46,7 +48,11 @@ pub fn list(dir: &Path) -> Result<Listing, String> {
     let reread = !todo.is_empty();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let share = todo.len().div_ceil(workers).max(1);
-    type Read = (PathBuf, Option<(u64, u128)>, Result<Summary, String>);
+    type Read = (
+        PathBuf,
+        Option<(u64, u128)>,
+        Result<Summary, super::SummaryError>,
+    );
     let results: Vec<Read> = std::thread::scope(|sc| {
         let handles: Vec<_> = todo
             .chunks(share)
@@ -62,15 +68,16 @@ pub fn list(dir: &Path) -> Result<Listing, String> {
         handles
             .into_iter()
             .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec![(PathBuf::new(), None, Err("internal error".into()))])
+                h.join().unwrap_or_else(|_| {
+                    vec![(PathBuf::new(), None, Err(super::SummaryError::Internal))]
+                })
             })
             .collect()
     });
     for (p, st, r) in results {
         match r {
             Ok(s) => fresh.push((s, st)),
-            Err(e) => out.unreadable.push((p, e)),
+            Err(e) => out.unreadable.push((p, e.to_string())),
         }
     }
     if reread || fresh.len() != cache.len() {

@@ -166,9 +166,11 @@ pub fn build(
     dir: &Path,
     since: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
-) -> Result<Report, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+) -> Result<Report, super::ListError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| super::ListError::ReadDir {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl") && p.is_file())

@@ -78,17 +78,16 @@ fn parse(line: &[u8]) -> Option<Event> {
 /// The file is read whole (one copy; a log of 10,000 events is ~1.5 MB) and its lines
 /// are walked in place: only the lines of the wanted kinds are parsed, the others are
 /// counted without being copied.
-pub fn summarize(path: &Path) -> Result<Summary, String> {
-    let mut file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+pub fn summarize(path: &Path) -> Result<Summary, super::SummaryError> {
+    let mut file = File::open(path)?;
     let mut buf = Vec::new();
-    file.read_to_end(&mut buf)
-        .map_err(|e| format!("cannot read: {e}"))?;
+    file.read_to_end(&mut buf)?;
     if buf.is_empty() {
-        return Err("empty file, not a warroom log".into());
+        return Err(super::SummaryError::Empty);
     }
     let header_end = memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
     let header: LogHeader = serde_json::from_slice(trim(&buf[..header_end]))
-        .map_err(|_| "the first line is not a warroom log header".to_string())?;
+        .map_err(|_| super::SummaryError::NoHeader)?;
     let finder = memchr::memmem::Finder::new(TAG);
     let mut inc = Incident::new();
     let mut first_at = None;

@@ -120,15 +120,29 @@ fn render_pm(
     }
 }
 
+/// Why `:export` could not write the postmortem draft.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{0}")]
+    Log(#[from] crate::log::LogError),
+    #[error("writing {}: {source}", path.display())]
+    Write {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// Writes the postmortem draft next to the log (`<log>.postmortem.md` and so on); returns
 /// where. This is what `:export` in the room does.
 pub fn write_next_to_log(
     path: &std::path::Path,
     format: Format,
-) -> Result<std::path::PathBuf, String> {
-    let out = export_log(path, format, false).map_err(|e| e.to_string())?;
+) -> Result<std::path::PathBuf, ExportError> {
+    let out = export_log(path, format, false)?;
     let target = path.with_extension(format!("{}.{}", format.what(), format.extension()));
-    std::fs::write(&target, out.text.as_bytes())
-        .map_err(|e| format!("writing {}: {e}", target.display()))?;
+    std::fs::write(&target, out.text.as_bytes()).map_err(|source| ExportError::Write {
+        path: target.clone(),
+        source,
+    })?;
     Ok(target)
 }

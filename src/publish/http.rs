@@ -16,14 +16,14 @@ use super::{Failure, Retry};
 const MAX_ANSWER: usize = 1024 * 1024;
 
 pub fn client() -> Result<&'static reqwest::Client, Failure> {
-    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
+    static CLIENT: OnceLock<Result<reqwest::Client, reqwest::Error>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
             reqwest::Client::builder()
                 .user_agent(concat!("warroom/", env!("CARGO_PKG_VERSION")))
                 .connect_timeout(Duration::from_secs(10))
                 .build()
-                .map_err(|e| e.without_url().to_string())
+                .map_err(reqwest::Error::without_url)
         })
         .as_ref()
         .map_err(|e| Failure::fatal(None, format!("cannot start the HTTP client: {e}")))

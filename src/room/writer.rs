@@ -208,7 +208,8 @@ impl Room {
                         return;
                     }
                 }
-                Err(reason) => {
+                Err(e) => {
+                    let reason = e.to_string();
                     let now = Instant::now();
                     match fail {
                         Some(f) => {
@@ -304,7 +305,7 @@ async fn flush_shared(
                 tracing::info!("NATS reachable again; the outbox is shared");
             }
         }
-        Err(reason) => fail_with(fail, reason),
+        Err(reason) => fail_with(fail, reason.to_string()),
     }
 }
 

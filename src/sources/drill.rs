@@ -12,8 +12,8 @@ use tokio::time::Instant;
 use crate::incident::Draft;
 
 pub use warroom_core::drill::{
-    DRILL_VERSION, Drill, DrillEvent, DrillHeader, MAX_SPEED, MIN_SPEED, Reference, parse,
-    speed_in_range, wall_offset,
+    DRILL_VERSION, Drill, DrillEvent, DrillHeader, DrillParseError, HeaderError, MAX_SPEED,
+    MIN_SPEED, Reference, parse, speed_in_range, wall_offset,
 };
 
 pub use crate::assets::drills::{BUILTIN, DrillLoadError, builtin, exists, load};
@@ -109,7 +109,7 @@ mod tests {
         let text = format!(
             "{HEADER}\n{{\"t\":0,\"by\":\"system\",\"kind\":{{\"type\":\"note\",\"text\":\"a\"}}}}\n{{\"t\":1,\"by\":\"system\",\"kind\":{{\"type\":\"nope\"}}}}\n"
         );
-        let e = parse(&text).unwrap_err();
+        let e = parse(&text).unwrap_err().to_string();
         assert!(e.starts_with("line 3:"), "{e}");
     }
 
@@ -118,7 +118,7 @@ mod tests {
         let text = format!(
             "{HEADER}\n{{\"t\":5,\"by\":\"system\",\"kind\":{{\"type\":\"note\",\"text\":\"a\"}}}}\n{{\"t\":1,\"by\":\"system\",\"kind\":{{\"type\":\"note\",\"text\":\"b\"}}}}\n"
         );
-        let e = parse(&text).unwrap_err();
+        let e = parse(&text).unwrap_err().to_string();
         assert!(
             e.starts_with("line 3:") && e.contains("back in time"),
             "{e}"
@@ -130,7 +130,7 @@ mod tests {
         let text = format!(
             "{HEADER}\n{{\"t\":5,\"by\":{{\"person\":\"x\"}},\"kind\":{{\"type\":\"state_changed\",\"state\":\"resolved\"}}}}\n"
         );
-        let e = parse(&text).unwrap_err();
+        let e = parse(&text).unwrap_err().to_string();
         assert!(e.contains("state_changed"), "{e}");
     }
 

@@ -55,7 +55,7 @@ pub struct Body {
 }
 
 fn client() -> Result<&'static reqwest::Client, SourceError> {
-    static CLIENT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
+    static CLIENT: OnceLock<Result<reqwest::Client, reqwest::Error>> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
             reqwest::Client::builder()
@@ -63,7 +63,7 @@ fn client() -> Result<&'static reqwest::Client, SourceError> {
                 .connect_timeout(Duration::from_secs(10))
                 .pool_idle_timeout(Duration::from_secs(90))
                 .build()
-                .map_err(|e| e.without_url().to_string())
+                .map_err(reqwest::Error::without_url)
         })
         .as_ref()
         .map_err(|e| SourceError::new(format!("cannot start the HTTP client: {e}")))

@@ -277,8 +277,8 @@ impl Seen {
 
 struct Shared {
     name: String,
-    /// `Err(var)`: the secret variable is unset, every post is refused.
-    secret: Result<Vec<u8>, String>,
+    /// `Err`: the secret variable is unset, every post is refused.
+    secret: Result<Vec<u8>, receiver::EnvUnset>,
     max_body: usize,
     state: Mutex<(Tracker, Seen)>,
     tx: mpsc::Sender<Draft>,
@@ -379,14 +379,12 @@ pub async fn serve_on(
     tracker.seed(known);
     let secret = std::env::var(&config.secret_env)
         .map(String::into_bytes)
-        .map_err(|_| config.secret_env.clone());
-    if let Err(env) = &secret {
-        receiver::report_unhealthy(
-            &tx,
-            name,
-            format!("secret_env {env} is not set: refusing every webhook"),
-        )
-        .await;
+        .map_err(|_| receiver::EnvUnset {
+            setting: "secret_env",
+            var: config.secret_env.clone(),
+        });
+    if let Err(unset) = &secret {
+        receiver::report_unhealthy(&tx, name, format!("{unset}: refusing every webhook")).await;
     }
     let shared = Arc::new(Shared {
         name: name.to_string(),

@@ -34,12 +34,26 @@ pub enum PayloadError {
 }
 
 /// The bearer token a receiver requires: `None` none, `Some(Ok(token))`, or
-/// `Some(Err(var))` when the variable that should hold it is unset (every post refused).
-pub type Token = Option<Result<String, String>>;
+/// `Some(Err(unset))` when the variable that should hold it is unset (every post refused).
+pub type Token = Option<Result<String, EnvUnset>>;
+
+/// The environment variable a receiver's setting (`token_env`, `secret_env`) names is not
+/// set.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{setting} {var} is not set")]
+pub struct EnvUnset {
+    pub setting: &'static str,
+    pub var: String,
+}
 
 /// The token named by a receiver's `token_env`, read from the environment now.
 pub fn token_from_env(token_env: Option<&String>) -> Token {
-    token_env.map(|env| std::env::var(env).map_err(|_| env.clone()))
+    token_env.map(|env| {
+        std::env::var(env).map_err(|_| EnvUnset {
+            setting: "token_env",
+            var: env.clone(),
+        })
+    })
 }
 
 /// Lets a post through when no token is required or its `Authorization: Bearer` header

@@ -166,13 +166,8 @@ pub async fn serve_on(
     let mut tracker = Tracker::default();
     tracker.seed(known);
     let token = receiver::token_from_env(config.token_env.as_ref());
-    if let Some(Err(env)) = &token {
-        receiver::report_unhealthy(
-            &tx,
-            name,
-            format!("token_env {env} is not set: refusing every webhook"),
-        )
-        .await;
+    if let Some(Err(unset)) = &token {
+        receiver::report_unhealthy(&tx, name, format!("{unset}: refusing every webhook")).await;
     }
     let shared = Arc::new(Shared {
         name: name.to_string(),

@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use super::StoreError;
 use crate::incident::{Draft, Event};
 use crate::log::{LogError, LogWriter};
 
@@ -14,7 +15,7 @@ impl FileStore {
     }
 
     /// Gives the drafts the next ids and appends them; the events once they are on disk.
-    pub async fn append(&mut self, drafts: Vec<Draft>) -> Result<Vec<Event>, String> {
+    pub async fn append(&mut self, drafts: Vec<Draft>) -> Result<Vec<Event>, StoreError> {
         let w = self.0.clone();
         let res = tokio::task::spawn_blocking(move || {
             let mut w = match w.lock() {
@@ -35,14 +36,14 @@ impl FileStore {
         .await;
         match res {
             Ok(Ok(events)) => Ok(events),
-            Ok(Err(e)) => Err(reason(&e)),
-            Err(e) => Err(format!("log writer failed: {e}")),
+            Ok(Err(e)) => Err(StoreError::Log(e)),
+            Err(e) => Err(StoreError::Writer(e)),
         }
     }
 }
 
 /// The cause in words a person reads in the header: "No space left on device".
-fn reason(e: &LogError) -> String {
+pub(super) fn reason(e: &LogError) -> String {
     match e {
         LogError::Io { source, .. } => {
             let s = source.to_string();

@@ -16,7 +16,22 @@ use std::path::{Path, PathBuf};
 use crate::incident::{Draft, Event};
 
 pub use file::FileStore;
-pub use nats::NatsStore;
+pub use nats::{NatsStore, ShareError};
+pub use outbox::OutboxError;
+
+/// Why a store could not record events.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The log could not be written: the cause in words a person reads in the header
+    /// ("No space left on device").
+    #[error("{}", file::reason(.0))]
+    Log(#[source] crate::log::LogError),
+    /// The blocking task that writes the log failed.
+    #[error("log writer failed: {0}")]
+    Writer(#[source] tokio::task::JoinError),
+    #[error("a shared store records through its outbox")]
+    Shared,
+}
 
 pub enum Store {
     Memory { next_id: u64 },
@@ -27,7 +42,7 @@ pub enum Store {
 impl Store {
     /// Gives drafts ids and records them (memory, file); the events, to fold, on success.
     /// For `Nats` use [`NatsStore::stage`] and [`NatsStore::share`]: the stream folds.
-    pub async fn append(&mut self, drafts: Vec<Draft>) -> Result<Vec<Event>, String> {
+    pub async fn append(&mut self, drafts: Vec<Draft>) -> Result<Vec<Event>, StoreError> {
         match self {
             Store::Memory { next_id } => Ok(drafts
                 .into_iter()
@@ -38,7 +53,7 @@ impl Store {
                 })
                 .collect()),
             Store::File(f) => f.append(drafts).await,
-            Store::Nats(_) => Err("a shared store records through its outbox".into()),
+            Store::Nats(_) => Err(StoreError::Shared),
         }
     }
 }

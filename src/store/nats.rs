@@ -42,6 +42,18 @@ const MAX_FOLD_BATCH: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NatsError {
+    #[error("{0}")]
+    Outbox(#[from] super::OutboxError),
+    /// The local mirror of the incident.
+    #[error("{0}")]
+    Mirror(#[from] crate::log::LogError),
+    #[error("[store] token_env: the environment variable {0} is not set")]
+    TokenEnvUnset(String),
+    #[error("[store] creds_file {}: {source}", path.display())]
+    CredsFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("NATS {what}: {message}")]
     Nats { what: &'static str, message: String },
     #[error("{0}")]
@@ -66,17 +78,17 @@ pub async fn connect(cfg: &NatsConfig, wait: bool) -> Result<jetstream::Context,
         .max_reconnects(None)
         .reconnect_delay_callback(|n| Duration::from_millis((100 * (n as u64 + 1)).min(1000)));
     if let Some(var) = &cfg.token_env {
-        let token = std::env::var(var).map_err(|_| {
-            NatsError::Other(format!(
-                "[store] token_env: the environment variable {var} is not set"
-            ))
-        })?;
+        let token = std::env::var(var).map_err(|_| NatsError::TokenEnvUnset(var.clone()))?;
         opts = opts.token(token);
     }
     if let Some(creds) = &cfg.creds_file {
-        opts = opts.credentials_file(creds).await.map_err(|e| {
-            NatsError::Other(format!("[store] creds_file {}: {e}", creds.display()))
-        })?;
+        opts = opts
+            .credentials_file(creds)
+            .await
+            .map_err(|source| NatsError::CredsFile {
+                path: creds.clone(),
+                source,
+            })?;
     }
     if !wait {
         opts = opts.retry_on_initial_connect();
@@ -213,6 +225,15 @@ pub async fn follow(
     }
 }
 
+/// Why the outbox could not be shared (the room stays offline and retries).
+#[derive(Debug, thiserror::Error)]
+pub enum ShareError {
+    #[error("NATS unreachable: {0}")]
+    Publish(#[from] async_nats::jetstream::context::PublishError),
+    #[error("NATS unreachable: no ack from the server")]
+    NoAck,
+}
+
 /// The writing side of a room on the stream: stages drafts in the outbox, publishes
 /// them in order, answers receipts with the stream sequence.
 pub struct NatsStore {
@@ -231,7 +252,7 @@ impl NatsStore {
         &mut self,
         drafts: Vec<(Draft, Option<oneshot::Sender<u64>>)>,
         seed: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), super::OutboxError> {
         let entries: Vec<Entry> = drafts
             .into_iter()
             .enumerate()
@@ -276,7 +297,7 @@ impl NatsStore {
 
     /// Publishes the outbox in order, each after the previous one's ack. Stops at the
     /// first failure (the rest waits for the next try).
-    pub async fn share(&mut self) -> Result<(), String> {
+    pub async fn share(&mut self) -> Result<(), ShareError> {
         let mut changed = false;
         let mut result = Ok(());
         while let Some(e) = self.outbox.q.front() {
@@ -328,11 +349,11 @@ impl NatsStore {
                     changed = true;
                 }
                 Ok(Err(err)) => {
-                    result = Err(format!("NATS unreachable: {err}"));
+                    result = Err(ShareError::Publish(err));
                     break;
                 }
                 Err(_) => {
-                    result = Err("NATS unreachable: no ack from the server".to_string());
+                    result = Err(ShareError::NoAck);
                     break;
                 }
             }
@@ -376,15 +397,13 @@ pub async fn open(
     let mut folded = Incident::new();
     let continued = mirror.exists();
     let writer = if continued {
-        let (w, _h, _r) = LogWriter::open(&mirror, |e| folded.apply(&e))
-            .map_err(|e| NatsError::Other(e.to_string()))?;
+        let (w, _h, _r) = LogWriter::open(&mirror, |e| folded.apply(&e))?;
         w
     } else {
-        LogWriter::create(&mirror, incident).map_err(|e| NatsError::Other(e.to_string()))?
+        LogWriter::create(&mirror, incident)?
     };
     let after = writer.next_id().saturating_sub(1);
-    let (outbox, damaged) =
-        Outbox::open(&super::sidecar(&mirror, ".outbox")).map_err(NatsError::Other)?;
+    let (outbox, damaged) = Outbox::open(&super::sidecar(&mirror, ".outbox"))?;
     if damaged > 0 {
         tracing::warn!(damaged, "damaged lines in the outbox were skipped");
     }
@@ -456,7 +475,7 @@ pub async fn open(
     let empty = state.read().map(|i| i.last_id == 0).unwrap_or(false);
     if empty && last.unwrap_or(0) == 0 && store.outbox.is_empty() {
         let drafts = seed().into_iter().map(|d| (d, None)).collect();
-        store.stage(drafts, true).map_err(NatsError::Other)?;
+        store.stage(drafts, true)?;
     }
     Ok(Opened {
         store,

@@ -42,14 +42,29 @@ pub struct Outbox {
     pub q: VecDeque<Entry>,
 }
 
-fn io(path: &Path, e: std::io::Error) -> String {
-    format!("{}: {e}", path.display())
+/// Why the outbox could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutboxError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+fn io(path: &Path, source: std::io::Error) -> OutboxError {
+    OutboxError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 impl Outbox {
     /// Opens (or creates) the outbox and reads what a previous run left in it. Damaged
     /// lines are skipped and counted.
-    pub fn open(path: &Path) -> Result<(Outbox, usize), String> {
+    pub fn open(path: &Path) -> Result<(Outbox, usize), OutboxError> {
         let mut q = VecDeque::new();
         let mut damaged = 0;
         if let Ok(f) = File::open(path) {
@@ -88,7 +103,7 @@ impl Outbox {
     }
 
     /// Appends entries (one write, fsync); on error nothing is added.
-    pub fn push(&mut self, entries: Vec<Entry>) -> Result<(), String> {
+    pub fn push(&mut self, entries: Vec<Entry>) -> Result<(), OutboxError> {
         let mut buf = Vec::new();
         for e in &entries {
             let line = Line {
@@ -96,7 +111,7 @@ impl Outbox {
                 event: e.event.clone(),
                 seed: e.seed,
             };
-            serde_json::to_writer(&mut buf, &line).map_err(|e| e.to_string())?;
+            serde_json::to_writer(&mut buf, &line)?;
             buf.push(b'\n');
         }
         let len = self.file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -114,7 +129,7 @@ impl Outbox {
 
     /// Writes the remaining entries back (after some were shared): a new file renamed
     /// over the old one, so a crash leaves either the old or the new list.
-    pub fn rewrite(&mut self) -> Result<(), String> {
+    pub fn rewrite(&mut self) -> Result<(), OutboxError> {
         if self.q.is_empty() {
             self.file.set_len(0).map_err(|e| io(&self.path, e))?;
             return self.file.sync_data().map_err(|e| io(&self.path, e));
@@ -127,7 +142,7 @@ impl Outbox {
                 event: e.event.clone(),
                 seed: e.seed,
             };
-            serde_json::to_writer(&mut buf, &line).map_err(|e| e.to_string())?;
+            serde_json::to_writer(&mut buf, &line)?;
             buf.push(b'\n');
         }
         let mut f = File::create(&tmp).map_err(|e| io(&tmp, e))?;

@@ -77,6 +77,19 @@ pub trait Terminal {
     fn draw(&mut self, draw: &mut dyn FnMut(&mut Frame)) -> Option<Exit>;
 }
 
+/// Why a view may not `:export` (shown as the view's error message).
+#[derive(Debug, thiserror::Error)]
+pub enum NoExport {
+    /// The postmortem is written on the room's host: the commander's view or `warroom
+    /// export` does that, not a remote responder.
+    #[error("export from the commander's terminal or with `warroom export LOG`")]
+    NotHere,
+    #[error("export failed: this room keeps no log to export")]
+    RoomWithoutLog,
+    #[error("this replay has no log file to export")]
+    ReplayWithoutLog,
+}
+
 /// What a view shows and where its actions go.
 pub trait View {
     /// The view's App.
@@ -87,7 +100,7 @@ pub trait View {
     /// Carries out [`Action::Record`].
     fn record(&mut self, kind: EventKind);
     /// The log `:export` writes a postmortem of, or why this view may not export.
-    fn export_log(&self) -> Result<PathBuf, String>;
+    fn export_log(&self) -> Result<PathBuf, NoExport>;
     /// Resolves when what the view shows changed (the room's state, the replay's clock);
     /// `false` when there is nothing more to show (the room closed). Cancel-safe.
     fn changed(&mut self) -> impl Future<Output = bool> + Send;
@@ -194,7 +207,7 @@ fn export<V: View>(view: &mut V, format: Format, done: &mpsc::UnboundedSender<(S
     let log = match view.export_log() {
         Ok(log) => log,
         Err(why) => {
-            view.app().notify(why, true);
+            view.app().notify(why.to_string(), true);
             return;
         }
     };

@@ -27,6 +27,6 @@ pub fn list(
     tokio::task::spawn_blocking(move || match crate::desk::list::list(&dir) {
         // The view may have ended meanwhile: then nobody needs the answer.
         Ok(l) => drop(listed.send(l)),
-        Err(e) => drop(done.send((crate::text::line(&e), true))),
+        Err(e) => drop(done.send((crate::text::line(&e.to_string()), true))),
     });
 }

@@ -10,7 +10,7 @@ use ratatui::layout::Rect;
 use tokio::sync::watch;
 
 use super::Recording;
-use super::driver::View;
+use super::driver::{NoExport, View};
 use crate::incident::{Actor, Draft, EventKind};
 use crate::room::RoomHandle;
 use crate::ui::app::{Action, App};
@@ -73,16 +73,14 @@ impl View for LiveView {
         }
     }
 
-    fn export_log(&self) -> Result<PathBuf, String> {
+    fn export_log(&self) -> Result<PathBuf, NoExport> {
         if !self.rights.export {
-            // The postmortem is written on the room's host: the commander's view or
-            // `warroom export` does that, not a remote responder.
-            return Err("export from the commander's terminal or with `warroom export LOG`".into());
+            return Err(NoExport::NotHere);
         }
         self.room
             .log_path()
             .map(PathBuf::from)
-            .ok_or_else(|| "export failed: this room keeps no log to export".to_string())
+            .ok_or(NoExport::RoomWithoutLog)
     }
 
     async fn changed(&mut self) -> bool {

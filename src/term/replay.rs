@@ -13,7 +13,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
 use tokio::time::Instant;
 
-use super::driver::{self, View};
+use super::driver::{self, NoExport, View};
 use crate::incident::{EventKind, KeyTime};
 use crate::replay::{Replay, ReviewLog};
 use crate::ui::app::{Action, App, AppOptions, Input, Mode};
@@ -193,11 +193,11 @@ impl View for ReplayView {
         }
     }
 
-    fn export_log(&self) -> Result<PathBuf, String> {
+    fn export_log(&self) -> Result<PathBuf, NoExport> {
         self.review
             .as_ref()
             .map(|t| t.log.clone())
-            .ok_or_else(|| "this replay has no log file to export".to_string())
+            .ok_or(NoExport::ReplayWithoutLog)
     }
 
     async fn changed(&mut self) -> bool {

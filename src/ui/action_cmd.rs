@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::command::CommandSpec;
+use super::command::{CommandSpec, ParseError};
 use crate::incident::{EventKind, Incident, TimelineEntry};
 
 /// Parses the rest of an `:action` line into an `action` event (its `from` is filled by
@@ -13,32 +13,30 @@ pub fn parse(
     rest: &str,
     _: &Incident,
     _: DateTime<Utc>,
-) -> Result<EventKind, String> {
+) -> Result<EventKind, ParseError> {
     let mut owner: Option<String> = None;
     let mut due: Option<NaiveDate> = None;
     let mut words: Vec<&str> = Vec::new();
     for w in rest.split_whitespace() {
         if let Some(name) = w.strip_prefix('@').filter(|n| !n.is_empty()) {
             if owner.is_some() {
-                return Err(format!("{}: one @owner per follow-up", c.usage()));
+                return Err(ParseError::SecondOwner { usage: c.usage() });
             }
             owner = Some(name.to_string());
         } else if let Some(d) = w.strip_prefix("due:") {
             if due.is_some() {
-                return Err(format!("{}: one due: date per follow-up", c.usage()));
+                return Err(ParseError::SecondDue { usage: c.usage() });
             }
-            due = Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                format!(
-                    "bad due date {:?}: write due:YYYY-MM-DD, e.g. due:2026-12-05; nothing recorded",
-                    crate::text::line_max(d, 30)
-                )
-            })?);
+            due = Some(
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| ParseError::DueDate(crate::text::line_max(d, 30)))?,
+            );
         } else {
             words.push(w);
         }
     }
     if words.is_empty() {
-        return Err(format!("{}: the follow-up needs its text", c.usage()));
+        return Err(ParseError::ActionWithoutText { usage: c.usage() });
     }
     Ok(EventKind::Action {
         text: words.join(" "),

@@ -39,6 +39,22 @@ pub enum Outcome {
     Send(EventKind),
 }
 
+/// Why the form's correction cannot be recorded yet (shown in the form).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum AmendError {
+    /// The time field as `:impact` would read it.
+    #[error("{0}")]
+    Time(#[from] super::command::ParseError),
+    #[error("the corrected time is in the future")]
+    FutureTime,
+    #[error("the text can't be empty: strike the entry instead")]
+    EmptyText,
+    #[error("nothing to correct: change the text or the time, or strike it")]
+    Nothing,
+    #[error("a correction needs a reason (the Reason field)")]
+    NoReason,
+}
+
 /// The form's state: the entry it corrects and what the person typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AmendForm {
@@ -134,7 +150,7 @@ impl AmendForm {
                 return match self.event(now) {
                     Ok(kind) => Outcome::Send(kind),
                     Err(e) => {
-                        self.note = Some(e);
+                        self.note = Some(e.to_string());
                         Outcome::Stay
                     }
                 };
@@ -155,7 +171,7 @@ impl AmendForm {
     }
 
     /// The corrected time, when the person changed it.
-    fn new_time(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, String> {
+    fn new_time(&self, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AmendError> {
         let s = self.time.trim();
         if s == self.orig_at.format(TIME_FORMAT).to_string() {
             return Ok(None);
@@ -168,26 +184,26 @@ impl AmendForm {
             Err(_) => super::command::parse_time(s, now)?,
         };
         if at > now + Duration::minutes(1) {
-            return Err("the corrected time is in the future".into());
+            return Err(AmendError::FutureTime);
         }
         Ok((at != self.orig_at).then_some(at))
     }
 
     /// The `amended` event, or why not.
-    pub fn event(&self, now: DateTime<Utc>) -> Result<EventKind, String> {
+    pub fn event(&self, now: DateTime<Utc>) -> Result<EventKind, AmendError> {
         let text = text::line(&self.text);
         let text = text.trim();
         if text.is_empty() && !self.struck {
-            return Err("the text can't be empty: strike the entry instead".into());
+            return Err(AmendError::EmptyText);
         }
         let text = (!text.is_empty() && text != self.orig_text.trim()).then(|| text.to_string());
         let at = self.new_time(now)?;
         if text.is_none() && at.is_none() && self.struck == self.was_struck {
-            return Err("nothing to correct: change the text or the time, or strike it".into());
+            return Err(AmendError::Nothing);
         }
         let reason = text::line(&self.reason).trim().to_string();
         if reason.is_empty() {
-            return Err("a correction needs a reason (the Reason field)".into());
+            return Err(AmendError::NoReason);
         }
         Ok(EventKind::Amended {
             target: self.target,

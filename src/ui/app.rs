@@ -378,7 +378,7 @@ impl App {
 
     /// Whether a note may be written: in a replay it becomes a review note (kept beside
     /// the log, never in it); a read-only view writes none.
-    fn can_note(&self) -> Result<(), String> {
+    fn can_note(&self) -> Result<(), super::refused::Refused> {
         if self.opts.mode == Mode::Replay && !self.opts.read_only {
             Ok(())
         } else {
@@ -395,19 +395,19 @@ impl App {
         }
     }
 
-    fn can_write(&self) -> Result<(), String> {
+    fn can_write(&self) -> Result<(), super::refused::Refused> {
         if self.opts.read_only {
-            Err("read-only view: you can watch, not change the incident".into())
+            Err(super::refused::Refused::ReadOnly)
         } else if self.opts.mode == Mode::Replay {
-            Err("replay: the incident can't be changed".into())
+            Err(super::refused::Refused::Replay)
         } else {
             Ok(())
         }
     }
 
-    fn err(&mut self, m: impl Into<String>) {
+    fn err(&mut self, m: impl std::fmt::Display) {
         self.message = Some(Message {
-            text: m.into(),
+            text: m.to_string(),
             error: true,
         });
     }
@@ -415,7 +415,7 @@ impl App {
     pub fn notify(&mut self, m: impl Into<String>, error: bool) {
         self.view_gen += 1;
         if error {
-            self.err(m);
+            self.err(m.into());
         } else {
             self.info(m);
         }
@@ -1016,8 +1016,9 @@ impl App {
                     Ok(Command::Record(_) | Command::Compose | Command::Amend)
                         if self.can_write().is_err() =>
                     {
-                        let e = self.can_write().err().unwrap_or_default();
-                        self.err(e);
+                        if let Err(e) = self.can_write() {
+                            self.err(e);
+                        }
                         Vec::new()
                     }
                     Ok(Command::Amend) => {

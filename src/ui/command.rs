@@ -5,18 +5,20 @@ use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, Utc};
 use crate::incident::state::STANDARD_ROLES;
 use crate::incident::{EventKind, Incident, IncidentState, Severity};
 
+pub use super::command_error::ParseError;
+
 /// What a command does with the rest of its line. Which variant it is says whether the
 /// command changes the incident: a `Record` handler can only make an event, a `View`
 /// handler can only change this view.
 #[derive(Clone, Copy)]
 pub enum Handler {
     /// Changes the incident (refused in read-only views and replay): the event to record.
-    Record(fn(&CommandSpec, &str, &Incident, DateTime<Utc>) -> Result<EventKind, String>),
+    Record(fn(&CommandSpec, &str, &Incident, DateTime<Utc>) -> Result<EventKind, ParseError>),
     /// Changes only this view, or leaves it.
-    View(fn(&CommandSpec, &str) -> Result<ViewCommand, String>),
+    View(fn(&CommandSpec, &str) -> Result<ViewCommand, ParseError>),
     /// Writes, either at once (`Command::Record`) or through a popup the person completes
     /// first (`Command::Compose`); refused in read-only views like `Record`.
-    Write(fn(&CommandSpec, &str, &Incident) -> Result<Command, String>),
+    Write(fn(&CommandSpec, &str, &Incident) -> Result<Command, ParseError>),
 }
 
 /// One command: its names, help, and the handler that carries it out. A command exists
@@ -41,10 +43,17 @@ impl CommandSpec {
         format!("usage: :{} {}", self.name, self.args)
     }
 
+    /// The usage, as the error of a line without what the command needs.
+    pub fn usage_error(&self) -> ParseError {
+        ParseError::Usage {
+            usage: self.usage(),
+        }
+    }
+
     /// The argument, or the usage when there is none.
-    fn need(&self, rest: &str) -> Result<String, String> {
+    fn need(&self, rest: &str) -> Result<String, ParseError> {
         if rest.is_empty() {
-            Err(self.usage())
+            Err(self.usage_error())
         } else {
             Ok(rest.to_string())
         }
@@ -81,7 +90,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "set the severity",
         handler: Handler::Record(|c, rest, _, _| {
             let severity = Severity::parse(&c.need(rest)?)
-                .ok_or_else(|| format!("bad severity {rest:?}: use 1, 2, 3 or 4"))?;
+                .ok_or_else(|| ParseError::Severity(rest.to_string()))?;
             Ok(EventKind::SeverityChanged { severity })
         }),
     },
@@ -91,9 +100,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: "investigating|identified|monitoring|resolved",
         help: "set the state",
         handler: Handler::Record(|c, rest, _, _| {
-            let state = IncidentState::parse(&c.need(rest)?).ok_or_else(|| {
-                format!("bad state {rest:?}: investigating, identified, monitoring or resolved")
-            })?;
+            let state = IncidentState::parse(&c.need(rest)?)
+                .ok_or_else(|| ParseError::State(rest.to_string()))?;
             Ok(EventKind::StateChanged { state })
         }),
     },
@@ -112,7 +120,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         handler: Handler::Record(|c, rest, _, now| {
             let at = parse_time(&c.need(rest)?, now)?;
             if at > now + chrono::Duration::minutes(1) {
-                return Err("impact can't start in the future".into());
+                return Err(ParseError::FutureImpact);
             }
             Ok(EventKind::ImpactStarted { at })
         }),
@@ -125,7 +133,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         handler: Handler::Record(|c, rest, incident, _| {
             let title = if rest.is_empty() {
                 if incident.declared {
-                    return Err(c.usage());
+                    return Err(c.usage_error());
                 }
                 incident.title.clone()
             } else {
@@ -178,12 +186,8 @@ pub const COMMANDS: &[CommandSpec] = &[
             Ok(ViewCommand::Export(if rest.trim().is_empty() {
                 crate::export::Format::Markdown
             } else {
-                crate::export::Format::parse(rest).ok_or_else(|| {
-                    format!(
-                        "unknown format {:?}: markdown, json, csv, actions or actions-md",
-                        rest.trim()
-                    )
-                })?
+                crate::export::Format::parse(rest)
+                    .ok_or_else(|| ParseError::Format(rest.trim().to_string()))?
             }))
         }),
     },
@@ -233,14 +237,14 @@ fn role(
     rest: &str,
     incident: &Incident,
     now: DateTime<Utc>,
-) -> Result<EventKind, String> {
+) -> Result<EventKind, ParseError> {
     let r = c.need(rest)?;
     let (role, person) = match r.split_once(' ') {
         Some((a, b)) => (a.trim().to_lowercase(), b.trim().to_string()),
-        None => return Err(c.usage()),
+        None => return Err(c.usage_error()),
     };
     if role.is_empty() || person.is_empty() {
-        return Err(c.usage());
+        return Err(c.usage_error());
     }
     let person = if person == "-" { String::new() } else { person };
     if super::handoff::role_is_handoff(incident, &role, &person) {
@@ -274,7 +278,7 @@ pub enum ViewCommand {
 }
 
 /// Resolves a possibly abbreviated command name or alias (`:st` → `state`, `:q` → `quit`).
-fn resolve(word: &str) -> Result<&'static CommandSpec, String> {
+fn resolve(word: &str) -> Result<&'static CommandSpec, ParseError> {
     let w = word.to_ascii_lowercase();
     if let Some(c) = COMMANDS
         .iter()
@@ -288,20 +292,17 @@ fn resolve(word: &str) -> Result<&'static CommandSpec, String> {
         .collect();
     match m.as_slice() {
         [one] => Ok(one),
-        [] => Err(format!(
-            "unknown command :{} (try :help)",
-            crate::text::line_max(word, 40)
-        )),
-        many => Err(format!(
-            ":{w} is ambiguous: {}",
-            many.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
-        )),
+        [] => Err(ParseError::Unknown(crate::text::line_max(word, 40))),
+        many => Err(ParseError::Ambiguous {
+            word: w,
+            names: many.iter().map(|c| c.name).collect(),
+        }),
     }
 }
 
 /// Parses `HH:MM[:SS]` (UTC, the last such time within 24 h: today, or yesterday if that
 /// is still to come), `YYYY-MM-DD HH:MM[:SS]` (UTC) or RFC 3339.
-pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, ParseError> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
@@ -313,12 +314,7 @@ pub fn parse_time(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> 
     }
     let t = NaiveTime::parse_from_str(s, "%H:%M:%S")
         .or_else(|_| NaiveTime::parse_from_str(s, "%H:%M"))
-        .map_err(|_| {
-            format!(
-                "bad time {:?}: use HH:MM, HH:MM:SS, YYYY-MM-DD HH:MM (UTC) or RFC 3339",
-                crate::text::line_max(s, 40)
-            )
-        })?;
+        .map_err(|_| ParseError::Time(crate::text::line_max(s, 40)))?;
     let today = now.date_naive().and_time(t).and_utc();
     if today > now {
         Ok(today - chrono::Duration::days(1))
@@ -379,7 +375,7 @@ pub fn described(kind: &EventKind, line: &str, now: DateTime<Utc>) -> String {
 }
 
 /// Parses one command line (without the leading `:`) with its command's handler.
-pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Command, String> {
+pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Command, ParseError> {
     let input = crate::text::line(input);
     let input = input.trim();
     let (word, rest) = match input.split_once(' ') {
@@ -387,7 +383,7 @@ pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Com
         None => (input, ""),
     };
     if word.is_empty() {
-        return Err("empty command (try :help)".into());
+        return Err(ParseError::Empty);
     }
     let spec = resolve(word)?;
     match spec.handler {
@@ -398,7 +394,7 @@ pub fn parse(input: &str, incident: &Incident, now: DateTime<Utc>) -> Result<Com
 }
 
 /// `:update` (the composer), `:update [public] STATE TEXT`, `:update internal TEXT`.
-fn parse_update(c: &CommandSpec, rest: &str, incident: &Incident) -> Result<Command, String> {
+fn parse_update(c: &CommandSpec, rest: &str, incident: &Incident) -> Result<Command, ParseError> {
     use crate::incident::Audience;
     if rest.is_empty() {
         return Ok(Command::Compose);
@@ -409,22 +405,21 @@ fn parse_update(c: &CommandSpec, rest: &str, incident: &Incident) -> Result<Comm
         "public" => {
             let (st, t) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
             let st = public_state(c, st)?
-                .ok_or_else(|| format!("{}: after `public` comes the state", c.usage()))?;
+                .ok_or_else(|| ParseError::PublicWithoutState { usage: c.usage() })?;
             (Audience::Public, st, t.trim())
         }
         w => match public_state(c, w)? {
             Some(st) => (Audience::Public, st, text.trim()),
             None => {
-                return Err(format!(
-                    "{}: {:?} is not a state (investigating, identified, monitoring, resolved) or `internal`",
-                    c.usage(),
-                    crate::text::line_max(word, 30)
-                ));
+                return Err(ParseError::NotAState {
+                    usage: c.usage(),
+                    word: crate::text::line_max(word, 30),
+                });
             }
         },
     };
     if text.is_empty() {
-        return Err(format!("{}: the update needs its text", c.usage()));
+        return Err(ParseError::UpdateWithoutText { usage: c.usage() });
     }
     Ok(Command::Record(EventKind::StatusUpdate {
         audience,
@@ -437,18 +432,17 @@ fn parse_update(c: &CommandSpec, rest: &str, incident: &Incident) -> Result<Comm
 
 /// The state of a public update, written in full: a public message never goes out on a
 /// guess, so a prefix (`investigatin`) is refused naming the state it would have been.
-fn public_state(c: &CommandSpec, w: &str) -> Result<Option<IncidentState>, String> {
+fn public_state(c: &CommandSpec, w: &str) -> Result<Option<IncidentState>, ParseError> {
     let t = w.trim().to_ascii_lowercase();
     if let Some(st) = IncidentState::ALL.into_iter().find(|st| st.as_str() == t) {
         return Ok(Some(st));
     }
     match IncidentState::parse(&t) {
-        Some(st) => Err(format!(
-            "{}: write the state of a public update in full: {:?} is not `{}` (Tab completes); nothing sent",
-            c.usage(),
-            crate::text::line_max(w, 30),
-            st.as_str()
-        )),
+        Some(st) => Err(ParseError::StateNotInFull {
+            usage: c.usage(),
+            word: crate::text::line_max(w, 30),
+            state: st.as_str(),
+        }),
         None => Ok(None),
     }
 }

@@ -4,19 +4,24 @@
 
 use chrono::{DateTime, Utc};
 
+use super::command::ParseError;
 use crate::incident::handoff::{HandoffRecord, brief};
 use crate::incident::{EventKind, Incident};
 
 /// The `handoff` event that hands command to `to`, with the brief of the fold at `now`;
 /// an error when `to` already commands.
-pub fn handoff_event(inc: &Incident, to: &str, now: DateTime<Utc>) -> Result<EventKind, String> {
+pub fn handoff_event(
+    inc: &Incident,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<EventKind, ParseError> {
     let to = crate::text::line_max(to.trim(), 60);
     if to.is_empty() || to == "-" {
-        return Err("usage: :handoff NAME".into());
+        return Err(ParseError::HandoffWithoutName);
     }
     let from = inc.roles.get("commander").cloned().unwrap_or_default();
     if from == to {
-        return Err(format!("{to} is already commander"));
+        return Err(ParseError::AlreadyCommander(to));
     }
     let brief = brief(inc, &from, &to, now).render();
     Ok(EventKind::Handoff { from, to, brief })

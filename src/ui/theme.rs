@@ -213,7 +213,26 @@ pub enum ThemeProblem {
     UnknownStyle { key: String, hint: String },
     /// A style's value is wrong; `detail` continues the key (`.fg: unknown colour …`).
     #[error("styles.{key}{detail}")]
-    Style { key: String, detail: String },
+    Style { key: String, detail: StyleError },
+}
+
+/// What is wrong with one style's value; shown after its key (`styles.KEY.fg: …`).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StyleError {
+    #[error(": unknown colour {0:?}")]
+    UnknownColour(String),
+    #[error(": expected a table like {{ fg = \"red\", bold = true }}")]
+    NotATable,
+    #[error(".{0}: expected a colour string")]
+    NotAColourString(String),
+    #[error(
+        ".{key}: unknown colour {value:?} (not in the palette, not \"#rrggbb\", not an ANSI name or 0-255)"
+    )]
+    BadColour { key: String, value: String },
+    #[error(".{0}: expected true or false")]
+    NotABool(String),
+    #[error(".{0}: unknown field (expected fg, bg, bold, dim, italic, underline, reversed)")]
+    UnknownField(String),
 }
 
 impl Theme {
@@ -351,14 +370,14 @@ impl Theme {
     }
 }
 
-fn parse_style(v: &toml::Value, palette: &BTreeMap<String, Color>) -> Result<Style, String> {
+fn parse_style(v: &toml::Value, palette: &BTreeMap<String, Color>) -> Result<Style, StyleError> {
     let t = match v {
         toml::Value::String(s) => {
-            let c = parse_color(s, palette).ok_or_else(|| format!(": unknown colour {s:?}"))?;
+            let c = parse_color(s, palette).ok_or_else(|| StyleError::UnknownColour(s.clone()))?;
             return Ok(Style::default().fg(c));
         }
         toml::Value::Table(t) => t,
-        _ => return Err(": expected a table like { fg = \"red\", bold = true }".into()),
+        _ => return Err(StyleError::NotATable),
     };
     let mut st = Style::default();
     for (k, v) in t {
@@ -366,18 +385,15 @@ fn parse_style(v: &toml::Value, palette: &BTreeMap<String, Color>) -> Result<Sty
             "fg" | "bg" => {
                 let s = v
                     .as_str()
-                    .ok_or_else(|| format!(".{k}: expected a colour string"))?;
-                let c = parse_color(s, palette).ok_or_else(|| {
-                    format!(
-                        ".{k}: unknown colour {s:?} (not in the palette, not \"#rrggbb\", not an ANSI name or 0-255)"
-                    )
+                    .ok_or_else(|| StyleError::NotAColourString(k.clone()))?;
+                let c = parse_color(s, palette).ok_or_else(|| StyleError::BadColour {
+                    key: k.clone(),
+                    value: s.to_string(),
                 })?;
                 st = if k == "fg" { st.fg(c) } else { st.bg(c) };
             }
             "bold" | "dim" | "italic" | "underline" | "reversed" => {
-                let b = v
-                    .as_bool()
-                    .ok_or_else(|| format!(".{k}: expected true or false"))?;
+                let b = v.as_bool().ok_or_else(|| StyleError::NotABool(k.clone()))?;
                 let m = match k.as_str() {
                     "bold" => Modifier::BOLD,
                     "dim" => Modifier::DIM,
@@ -390,9 +406,7 @@ fn parse_style(v: &toml::Value, palette: &BTreeMap<String, Color>) -> Result<Sty
                 }
             }
             other => {
-                return Err(format!(
-                    ".{other}: unknown field (expected fg, bg, bold, dim, italic, underline, reversed)"
-                ));
+                return Err(StyleError::UnknownField(other.to_string()));
             }
         }
     }

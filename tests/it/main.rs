@@ -23,6 +23,7 @@ mod amend;
 mod amend_field;
 mod chart_window;
 mod cli;
+mod command_errors;
 mod comms_fold;
 mod comms_pty;
 mod comms_ui;

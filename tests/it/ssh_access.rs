@@ -315,7 +315,7 @@ async fn certificates_are_refused_when_expired_for_someone_else_host_from_elsewh
     let e = access
         .check_cert("ana", &host, "127.0.0.1".parse().unwrap())
         .unwrap_err();
-    assert_eq!(e, "a host certificate, not a user certificate");
+    assert_eq!(e.to_string(), "a host certificate, not a user certificate");
 
     // The KRL was read (not refused as unreadable): a good certificate gets in, and the
     // revoked plain key of bo does not.

@@ -54,21 +54,26 @@ fn one() -> f64 {
     1.0
 }
 
+/// Why a drill's header line was refused ([`DrillHeader::parse`]).
+#[derive(Debug, thiserror::Error)]
+pub enum HeaderError {
+    #[error("{0}")]
+    Json(#[from] serde_json::Error),
+    #[error("drill format version {0} is not supported (this warroom reads 1)")]
+    Version(u32),
+    #[error("speed must be within {MIN_SPEED} to {MAX_SPEED}, not {0}")]
+    Speed(f64),
+}
+
 impl DrillHeader {
     /// Parses the first line of a drill file.
-    pub fn parse(first_line: &str) -> Result<Self, String> {
-        let h: DrillHeader = serde_json::from_str(first_line).map_err(|e| e.to_string())?;
+    pub fn parse(first_line: &str) -> Result<Self, HeaderError> {
+        let h: DrillHeader = serde_json::from_str(first_line)?;
         if h.warroom_drill != 1 {
-            return Err(format!(
-                "drill format version {} is not supported (this warroom reads 1)",
-                h.warroom_drill
-            ));
+            return Err(HeaderError::Version(h.warroom_drill));
         }
         if !speed_in_range(h.speed) {
-            return Err(format!(
-                "speed must be within {MIN_SPEED} to {MAX_SPEED}, not {}",
-                h.speed
-            ));
+            return Err(HeaderError::Speed(h.speed));
         }
         Ok(h)
     }
@@ -130,53 +135,93 @@ pub fn wall_offset(t: f64, speed: f64) -> Option<std::time::Duration> {
     std::time::Duration::try_from_secs_f64(t / speed).ok()
 }
 
+/// Why a drill file was refused ([`parse`]): each names the line (1-based) and what is
+/// wrong with it.
+#[derive(Debug, thiserror::Error)]
+pub enum DrillParseError {
+    #[error("line 1: empty drill file (expected a header line)")]
+    Empty,
+    #[error("line {line}: bad drill header: {source}")]
+    Header {
+        line: usize,
+        source: serde_json::Error,
+    },
+    #[error(
+        "line {line}: drill format version {version} is not supported (this warroom reads {DRILL_VERSION})"
+    )]
+    Version { line: usize, version: u32 },
+    #[error(
+        "line {line}: `speed` must be within {MIN_SPEED} to {MAX_SPEED} (1 = real time), got {speed}"
+    )]
+    Speed { line: usize, speed: f64 },
+    #[error("line {line}: `title` is empty")]
+    NoTitle { line: usize },
+    #[error("line {line}: bad event: {source}")]
+    Event {
+        line: usize,
+        source: serde_json::Error,
+    },
+    #[error("line {line}: `t` must be a non-negative number of seconds, got {t}")]
+    BadTime { line: usize, t: f64 },
+    #[error("line {line}: `t` goes back in time ({t} after {last}); events must be in order")]
+    BackInTime { line: usize, t: f64, last: f64 },
+    #[error("line {line}: bad event kind: {source}")]
+    Kind {
+        line: usize,
+        source: serde_json::Error,
+    },
+    #[error(
+        "line {line}: a drill must not contain `{kind}`: that is what the people in the room practise"
+    )]
+    Forbidden { line: usize, kind: String },
+}
+
 /// Parses a drill file. Errors name the line (1-based) and what is wrong with it.
-pub fn parse(text: &str) -> Result<Drill, String> {
+pub fn parse(text: &str) -> Result<Drill, DrillParseError> {
     let mut lines = text
         .lines()
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim()))
         .filter(|(_, l)| !l.is_empty());
-    let (hline, htext) = lines
-        .next()
-        .ok_or_else(|| "line 1: empty drill file (expected a header line)".to_string())?;
+    let (hline, htext) = lines.next().ok_or(DrillParseError::Empty)?;
     let header: DrillHeader =
-        serde_json::from_str(htext).map_err(|e| format!("line {hline}: bad drill header: {e}"))?;
+        serde_json::from_str(htext).map_err(|source| DrillParseError::Header {
+            line: hline,
+            source,
+        })?;
     if header.warroom_drill != DRILL_VERSION {
-        return Err(format!(
-            "line {hline}: drill format version {} is not supported (this warroom reads {DRILL_VERSION})",
-            header.warroom_drill
-        ));
+        return Err(DrillParseError::Version {
+            line: hline,
+            version: header.warroom_drill,
+        });
     }
     if !speed_in_range(header.speed) {
-        return Err(format!(
-            "line {hline}: `speed` must be within {MIN_SPEED} to {MAX_SPEED} (1 = real time), got {}",
-            header.speed
-        ));
+        return Err(DrillParseError::Speed {
+            line: hline,
+            speed: header.speed,
+        });
     }
     if header.title.trim().is_empty() {
-        return Err(format!("line {hline}: `title` is empty"));
+        return Err(DrillParseError::NoTitle { line: hline });
     }
     let mut events = Vec::new();
     let mut last_t = 0.0f64;
     for (n, l) in lines {
         let raw: RawEvent =
-            serde_json::from_str(l).map_err(|e| format!("line {n}: bad event: {e}"))?;
+            serde_json::from_str(l).map_err(|source| DrillParseError::Event { line: n, source })?;
         if !(raw.t >= 0.0 && raw.t.is_finite()) {
-            return Err(format!(
-                "line {n}: `t` must be a non-negative number of seconds, got {}",
-                raw.t
-            ));
+            return Err(DrillParseError::BadTime { line: n, t: raw.t });
         }
         if raw.t < last_t {
-            return Err(format!(
-                "line {n}: `t` goes back in time ({} after {last_t}); events must be in order",
-                raw.t
-            ));
+            return Err(DrillParseError::BackInTime {
+                line: n,
+                t: raw.t,
+                last: last_t,
+            });
         }
         last_t = raw.t;
         let kind: EventKind = serde_json::from_value(raw.kind)
-            .map_err(|e| format!("line {n}: bad event kind: {e}"))?;
+            .map_err(|source| DrillParseError::Kind { line: n, source })?;
         if matches!(
             kind,
             EventKind::IncidentDeclared { .. }
@@ -186,10 +231,10 @@ pub fn parse(text: &str) -> Result<Drill, String> {
                 | EventKind::ChecklistToggled { .. }
                 | EventKind::ImpactStarted { .. }
         ) {
-            return Err(format!(
-                "line {n}: a drill must not contain `{}`: that is what the people in the room practise",
-                kind.name()
-            ));
+            return Err(DrillParseError::Forbidden {
+                line: n,
+                kind: kind.name().to_string(),
+            });
         }
         events.push(DrillEvent {
             t: raw.t,

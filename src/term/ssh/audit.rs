@@ -11,6 +11,7 @@ use russh::keys::ssh_key::{Certificate, PublicKey};
 use tokio::sync::broadcast;
 
 use super::auth::Role;
+use super::refusal::Refusal;
 
 /// What was presented.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +69,7 @@ pub struct Login {
     pub addr: SocketAddr,
     pub credential: Credential,
     /// The role given, or why the login was refused.
-    pub outcome: Result<Role, String>,
+    pub outcome: Result<Role, Refusal>,
 }
 
 impl Login {
@@ -76,7 +77,7 @@ impl Login {
         user: &str,
         addr: SocketAddr,
         credential: Credential,
-        outcome: Result<Role, String>,
+        outcome: Result<Role, Refusal>,
     ) -> Self {
         Login {
             at: Utc::now(),
@@ -114,7 +115,7 @@ impl fmt::Display for Login {
             )?,
         }
         if let Err(why) = &self.outcome {
-            write!(f, ": {}", crate::text::line(why))?;
+            write!(f, ": {}", crate::text::line(&why.to_string()))?;
         }
         Ok(())
     }

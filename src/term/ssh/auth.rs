@@ -20,8 +20,9 @@ use russh::keys::HashAlg;
 use russh::keys::ssh_key::certificate::CertType;
 use russh::keys::ssh_key::{Certificate, PublicKey};
 
-use super::options::{self, Rules};
+use super::options::{self, OptionsError, Rules};
 use super::pattern;
+use super::refusal::{EntryRefusal, Refusal};
 use super::revoked::Revoked;
 
 /// What a person may do in the room.
@@ -62,8 +63,13 @@ pub struct Admitted {
 struct Entry {
     line: usize,
     key: PublicKey,
-    rules: Result<Rules, String>,
+    rules: Result<Rules, OptionsError>,
 }
+
+/// An access-file line that is neither blank, a comment, nor a key entry.
+#[derive(Debug, thiserror::Error)]
+#[error("not a public key entry: {0}")]
+struct NotAKeyEntry(russh::keys::ssh_key::Error);
 
 impl Access {
     fn files(&self) -> impl Iterator<Item = (&Path, Role)> {
@@ -75,16 +81,16 @@ impl Access {
         .filter_map(|(p, r)| p.map(|p| (p, r)))
     }
 
-    fn revoked(&self) -> Result<Option<Revoked>, String> {
+    fn revoked(&self) -> Result<Option<Revoked>, Refusal> {
         let Some(path) = &self.revoked else {
             return Ok(None);
         };
-        Revoked::load(path).map(Some).map_err(|e| {
-            format!(
-                "revoked_keys {}: {e}; every login is refused until it is fixed",
-                path.display()
-            )
-        })
+        Revoked::load(path)
+            .map(Some)
+            .map_err(|source| Refusal::RevokedList {
+                path: path.clone(),
+                source,
+            })
     }
 
     /// Whether any entry is a certificate authority (then any key may be a certificate's,
@@ -99,43 +105,45 @@ impl Access {
 
     /// May `user` log in from `ip` with the plain key `key`? The error says why not.
     /// A key listed as responder wins over the same key listed as observer.
-    pub fn check(&self, user: &str, key: &PublicKey, ip: IpAddr) -> Result<Admitted, String> {
+    pub fn check(&self, user: &str, key: &PublicKey, ip: IpAddr) -> Result<Admitted, Refusal> {
         if let Some(why) = self.revoked()?.and_then(|r| r.key(key.key_data())) {
-            return Err(why);
+            return Err(Refusal::Revoked(why));
         }
         let mut found: Option<Admitted> = None;
-        let mut name_miss: Option<String> = None;
-        let mut refusal: Option<String> = None;
+        let mut name_miss: Option<Refusal> = None;
+        let mut refusal: Option<Refusal> = None;
         for (path, file_role) in self.files() {
             for e in read_entries(path) {
                 if e.key.key_data() != key.key_data() {
                     continue;
                 }
-                let at = format!("{}:{}", path.display(), e.line);
+                let at = |why: EntryRefusal| Refusal::Entry {
+                    path: path.to_path_buf(),
+                    line: e.line,
+                    why,
+                };
                 let rules = match &e.rules {
                     Ok(r) => r,
                     Err(why) => {
-                        refusal.get_or_insert(format!("{at}: {why}"));
+                        refusal.get_or_insert(at(why.clone().into()));
                         continue;
                     }
                 };
                 if rules.cert_authority {
-                    name_miss.get_or_insert(format!(
-                        "{at}: the key is a certificate authority, not a login key"
-                    ));
+                    name_miss.get_or_insert(at(EntryRefusal::IsCertificateAuthority));
                     continue;
                 }
                 let comment = e.key.comment().as_str_lossy();
                 let name = rules_name(rules, comment);
                 if name.as_deref() != Some(user) {
-                    name_miss.get_or_insert(match name {
-                        Some(n) => format!("{at}: the key is listed for {n}, not this user"),
-                        None => format!("{at}: the entry names nobody"),
-                    });
+                    name_miss.get_or_insert(at(match name {
+                        Some(n) => EntryRefusal::ListedFor(n),
+                        None => EntryRefusal::NamesNobody,
+                    }));
                     continue;
                 }
                 if let Err(why) = restrictions(rules, ip) {
-                    refusal.get_or_insert(format!("{at}: {why}"));
+                    refusal.get_or_insert(at(why));
                     continue;
                 }
                 let admitted = admit(user, file_role, rules);
@@ -146,11 +154,7 @@ impl Access {
                 found.get_or_insert(admitted);
             }
         }
-        found.ok_or_else(|| {
-            refusal
-                .or(name_miss)
-                .unwrap_or_else(|| "the key is in no access file".into())
-        })
+        found.ok_or_else(|| refusal.or(name_miss).unwrap_or(Refusal::NotListed))
     }
 
     /// May `user` log in from `ip` with the OpenSSH user certificate `cert` (whose key
@@ -160,36 +164,38 @@ impl Access {
         user: &str,
         cert: &Certificate,
         ip: IpAddr,
-    ) -> Result<Admitted, String> {
+    ) -> Result<Admitted, Refusal> {
         if cert.cert_type() != CertType::User {
-            return Err("a host certificate, not a user certificate".into());
+            return Err(Refusal::HostCertificate);
         }
         let ca_fp = cert.signature_key().fingerprint(HashAlg::Sha256);
         let mut found: Option<Admitted> = None;
-        let mut refusal: Option<String> = None;
+        let mut refusal: Option<Refusal> = None;
         for (path, file_role) in self.files() {
             for e in read_entries(path) {
                 if e.key.key_data() != cert.signature_key() {
                     continue;
                 }
-                let at = format!("{}:{}", path.display(), e.line);
+                let at = |why: EntryRefusal| Refusal::Entry {
+                    path: path.to_path_buf(),
+                    line: e.line,
+                    why,
+                };
                 let rules = match &e.rules {
                     Ok(r) if r.cert_authority => r,
                     Ok(_) => {
-                        refusal.get_or_insert(format!(
-                            "{at}: the CA key is listed without `cert-authority`"
-                        ));
+                        refusal.get_or_insert(at(EntryRefusal::CaWithoutFlag));
                         continue;
                     }
                     Err(why) => {
-                        refusal.get_or_insert(format!("{at}: {why}"));
+                        refusal.get_or_insert(at(why.clone().into()));
                         continue;
                     }
                 };
                 if let Err(why) =
                     restrictions(rules, ip).and_then(|()| cert_rules(cert, rules, user, ip))
                 {
-                    refusal.get_or_insert(format!("{at}: {why}"));
+                    refusal.get_or_insert(at(why));
                     continue;
                 }
                 let admitted = admit(user, file_role, rules);
@@ -204,88 +210,87 @@ impl Access {
                 break;
             }
         }
-        let admitted = found.ok_or_else(|| {
-            refusal.unwrap_or_else(|| format!("no cert-authority entry lists its CA {ca_fp}"))
-        })?;
+        let admitted =
+            found.ok_or_else(|| refusal.unwrap_or(Refusal::UnknownCa(ca_fp.to_string())))?;
         if let Some(why) = self.revoked()?.and_then(|r| r.cert(cert)) {
-            return Err(why);
+            return Err(Refusal::Revoked(why));
         }
         Ok(admitted)
     }
 }
 
 /// `from=` and `expiry-time=`.
-fn restrictions(rules: &Rules, ip: IpAddr) -> Result<(), String> {
+fn restrictions(rules: &Rules, ip: IpAddr) -> Result<(), EntryRefusal> {
     if let Some(from) = &rules.from
         && !pattern::matches(from, ip)
     {
-        return Err(format!("from=\"{from}\" does not match {ip}"));
+        return Err(EntryRefusal::From {
+            from: from.clone(),
+            ip,
+        });
     }
     if let Some(t) = rules.expiry
         && Utc::now() > t
     {
-        return Err(format!(
-            "the entry expired at {} (expiry-time)",
-            t.to_rfc3339()
-        ));
+        return Err(EntryRefusal::Expired(t));
     }
     Ok(())
 }
 
 /// A certificate's own limits: validity window and signature, principals, critical
 /// options.
-fn cert_rules(cert: &Certificate, rules: &Rules, user: &str, ip: IpAddr) -> Result<(), String> {
+fn cert_rules(
+    cert: &Certificate,
+    rules: &Rules,
+    user: &str,
+    ip: IpAddr,
+) -> Result<(), EntryRefusal> {
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
     if now < cert.valid_after() {
-        return Err("the certificate is not valid yet".into());
+        return Err(EntryRefusal::CertificateNotYetValid);
     }
     if now >= cert.valid_before() {
-        return Err("the certificate has expired".into());
+        return Err(EntryRefusal::CertificateExpired);
     }
     let ca_fp = cert.signature_key().fingerprint(HashAlg::Sha256);
     cert.validate_at(now, [&ca_fp])
-        .map_err(|e| format!("the certificate does not validate: {e}"))?;
+        .map_err(|e| EntryRefusal::CertificateInvalid(e.to_string()))?;
     let principals = cert.valid_principals();
     if principals.is_empty() {
-        return Err("the certificate names no principals".into());
+        return Err(EntryRefusal::NoPrincipals);
     }
     if !principals.iter().any(|p| p == user) {
-        return Err(format!(
-            "the certificate is for {}, not this user",
-            crate::text::line(&principals.join(","))
-        ));
+        return Err(EntryRefusal::CertificateFor(crate::text::line(
+            &principals.join(","),
+        )));
     }
     if let Some(allowed) = &rules.principals
         && !allowed.iter().any(|p| p == user)
     {
-        return Err(format!(
-            "principals=\"{}\" does not include this user",
-            allowed.join(",")
-        ));
+        return Err(EntryRefusal::PrincipalsExclude(allowed.join(",")));
     }
     if !valid_name(user) {
-        return Err("the principal is not a usable name".into());
+        return Err(EntryRefusal::UnusableName);
     }
     for (name, value) in cert.critical_options().iter() {
         match name.as_str() {
             "source-address" => {
                 if !pattern::source_address_matches(value, ip)? {
-                    return Err(format!(
-                        "critical option source-address \"{}\" does not match {ip}",
-                        crate::text::line(value)
-                    ));
+                    return Err(EntryRefusal::SourceAddressMismatch {
+                        value: crate::text::line(value),
+                        ip,
+                    });
                 }
             }
             // The room never runs commands: a forced command has nothing to restrict.
             "force-command" => {}
             other => {
-                return Err(format!(
-                    "unknown critical option `{}`",
-                    crate::text::line(other)
-                ));
+                return Err(EntryRefusal::UnknownCriticalOption(crate::text::line(
+                    other,
+                )));
             }
         }
     }
@@ -318,7 +323,7 @@ pub fn entry_name(options: &str, comment: &str) -> Option<String> {
 }
 
 /// Parses one access-file line into (options, key); None for blank and comment lines.
-fn parse_line(line: &str) -> Option<Result<(String, PublicKey), String>> {
+fn parse_line(line: &str) -> Option<Result<(String, PublicKey), NotAKeyEntry>> {
     let trimmed = line.trim();
     if trimmed.is_empty() || trimmed.starts_with('#') {
         return None;
@@ -330,7 +335,7 @@ fn parse_line(line: &str) -> Option<Result<(String, PublicKey), String>> {
     let (opts, rest) = options::split_line(trimmed);
     Some(match PublicKey::from_openssh(rest) {
         Ok(k) => Ok((opts.to_string(), k)),
-        Err(e) => Err(format!("not a public key entry: {e}")),
+        Err(e) => Err(NotAKeyEntry(e)),
     })
 }
 
@@ -378,21 +383,21 @@ pub fn check_files(access: &Access) -> Vec<String> {
         for (n, line) in text.lines().enumerate() {
             let why = match parse_line(line) {
                 None => continue,
-                Some(Err(e)) => e,
+                Some(Err(e)) => e.to_string(),
                 Some(Ok((opts, key))) => match options::rules(&opts) {
                     Ok(r) if r.cert_authority => continue,
                     Ok(r) => match rules_name(&r, key.comment().as_str_lossy()) {
                         Some(_) => continue,
                         None => "the entry names nobody: add warroom-name=\"NAME\" or a comment like name@host".into(),
                     },
-                    Err(e) => e,
+                    Err(e) => e.to_string(),
                 },
             };
             out.push(format!("{}:{}: {why}", path.display(), n + 1));
         }
     }
     if let Err(e) = access.revoked() {
-        out.push(e);
+        out.push(e.to_string());
     }
     out
 }
@@ -526,11 +531,17 @@ mod tests {
             &format!("from=\"10.0.0.0/8\" {KEY_A} ana\nno-pty {KEY_B} bo\n"),
             "",
         );
-        let e = access.check("ana", &key(KEY_A), lo()).unwrap_err();
+        let e = access
+            .check("ana", &key(KEY_A), lo())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("does not match 127.0.0.1"), "{e}");
         assert!(!access.check("bo", &key(KEY_B), lo()).unwrap().pty);
         let (_d, access) = files(&format!("permitlisten=\"80\" {KEY_A} ana\n"), "");
-        let e = access.check("ana", &key(KEY_A), lo()).unwrap_err();
+        let e = access
+            .check("ana", &key(KEY_A), lo())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("`permitlisten` is not supported"), "{e}");
         let problems = check_files(&access);
         assert_eq!(problems.len(), 1, "{problems:?}");

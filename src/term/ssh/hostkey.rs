@@ -39,24 +39,49 @@ pub fn load_or_create(path: &Path) -> Result<PrivateKey, SshError> {
             }
             Ok(key)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => create(path).map_err(err),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            create(path).map_err(|e| err(e.to_string()))
+        }
         Err(e) => Err(err(format!("cannot read: {e}"))),
     }
 }
 
-fn create(path: &Path) -> Result<PrivateKey, String> {
+/// Why a new host key could not be made.
+#[derive(Debug, thiserror::Error)]
+enum CreateError {
+    #[error("no randomness from the OS: {0}")]
+    Random(rand::rand_core::OsError),
+    #[error("cannot build the key: {0}")]
+    Build(russh::keys::ssh_key::Error),
+    #[error("cannot encode the key: {0}")]
+    Encode(russh::keys::ssh_key::Error),
+    /// `what`: create, write or rename.
+    #[error("cannot {what} {}: {source}", path.display())]
+    Io {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> CreateError {
+    let path = path.to_path_buf();
+    move |source| CreateError::Io { what, path, source }
+}
+
+fn create(path: &Path) -> Result<PrivateKey, CreateError> {
     let mut seed = [0u8; 32];
     rand::rngs::OsRng
         .try_fill_bytes(&mut seed)
-        .map_err(|e| format!("no randomness from the OS: {e}"))?;
+        .map_err(CreateError::Random)?;
     let pair = Ed25519Keypair::from_seed(&seed);
     let key = PrivateKey::new(KeypairData::Ed25519(pair), "warroom host key")
-        .map_err(|e| format!("cannot build the key: {e}"))?;
+        .map_err(CreateError::Build)?;
     let pem = key
         .to_openssh(LineEnding::LF)
-        .map_err(|e| format!("cannot encode the key: {e}"))?;
+        .map_err(CreateError::Encode)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        fs::create_dir_all(dir).map_err(io("create", dir))?;
     }
     // Written to a temporary file created 0600, then renamed: never visible half-written
     // or with a wider mode.
@@ -69,13 +94,11 @@ fn create(path: &Path) -> Result<PrivateKey, String> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts
-        .open(&tmp)
-        .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    let mut f = opts.open(&tmp).map_err(io("create", &tmp))?;
     f.write_all(pem.as_bytes())
         .and_then(|_| f.sync_all())
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    fs::rename(&tmp, path).map_err(|e| format!("cannot rename {}: {e}", tmp.display()))?;
+        .map_err(io("write", &tmp))?;
+    fs::rename(&tmp, path).map_err(io("rename", &tmp))?;
     tracing::info!(path = %path.display(), "generated a new ssh host key");
     Ok(key)
 }

@@ -28,6 +28,7 @@ mod options;
 mod output;
 mod pattern;
 mod preauth;
+mod refusal;
 mod revoked;
 mod server;
 mod session;
@@ -43,6 +44,7 @@ pub use auth::{Access, Admitted, Role, check_files, entry_name};
 pub use hostkey::{default_path as default_host_key_path, fingerprint};
 pub use input::InputParser;
 pub use output::clamp_size;
+pub use refusal::{EntryRefusal, Refusal};
 pub use session::session_app;
 
 use crate::config::SshConfig;
@@ -177,11 +179,11 @@ pub async fn serve_with(
     }
     // A revoked-keys file the room cannot read would refuse every login: say so now.
     if let Some(p) = &config.revoked_keys
-        && let Err(what) = revoked::Revoked::load(p)
+        && let Err(e) = revoked::Revoked::load(p)
     {
         return Err(SshError::AccessFile {
             path: p.clone(),
-            what,
+            what: e.to_string(),
         });
     }
     let key = hostkey::load_or_create(&host_key_path)?;

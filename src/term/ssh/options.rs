@@ -24,8 +24,35 @@ pub struct Opt {
     pub value: Option<String>,
 }
 
+/// Why an entry's options are refused (the entry is then not used).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OptionsError {
+    /// Up to 20 characters from where it stops making sense.
+    #[error("malformed options near {0:?}")]
+    Malformed(String),
+    #[error("option `{0}`: the value must be in double quotes")]
+    Unquoted(String),
+    #[error("option `{0}`: missing closing quote")]
+    Unclosed(String),
+    #[error("option `{0}` takes no value")]
+    TakesNoValue(String),
+    #[error("option `{0}` needs a value (`{0}=\"…\"`)")]
+    NeedsValue(String),
+    #[error("from=\"{value}\": {source}")]
+    From {
+        value: String,
+        source: super::pattern::PatternError,
+    },
+    #[error("expiry-time=\"{0}\" is not YYYYMMDD[HHMM[SS]][Z]")]
+    Expiry(String),
+    #[error("option `{0}` is not supported; this key will be refused")]
+    Unsupported(String),
+    #[error("option `principals` applies only with `cert-authority`")]
+    PrincipalsWithoutCa,
+}
+
 /// Splits an options string into options. Errors name what is malformed.
-pub fn parse(s: &str) -> Result<Vec<Opt>, String> {
+pub fn parse(s: &str) -> Result<Vec<Opt>, OptionsError> {
     let mut out = Vec::new();
     let b = s.as_bytes();
     let mut i = 0;
@@ -35,22 +62,20 @@ pub fn parse(s: &str) -> Result<Vec<Opt>, String> {
             i += 1;
         }
         if i == start {
-            return Err(format!("malformed options near {:?}", clip(&s[start..])));
+            return Err(OptionsError::Malformed(clip(&s[start..])));
         }
         let name = s[start..i].to_ascii_lowercase();
         let mut value = None;
         if i < b.len() && b[i] == b'=' {
             i += 1;
             if i >= b.len() || b[i] != b'"' {
-                return Err(format!(
-                    "option `{name}`: the value must be in double quotes"
-                ));
+                return Err(OptionsError::Unquoted(name));
             }
             i += 1;
             let mut v = Vec::new();
             loop {
                 match b.get(i) {
-                    None => return Err(format!("option `{name}`: missing closing quote")),
+                    None => return Err(OptionsError::Unclosed(name)),
                     Some(b'"') => {
                         i += 1;
                         break;
@@ -71,7 +96,7 @@ pub fn parse(s: &str) -> Result<Vec<Opt>, String> {
         match b.get(i) {
             None => {}
             Some(b',') if i + 1 < b.len() => i += 1,
-            Some(_) => return Err(format!("malformed options near {:?}", clip(&s[i..]))),
+            Some(_) => return Err(OptionsError::Malformed(clip(&s[i..]))),
         }
     }
     Ok(out)
@@ -125,7 +150,7 @@ const NOT_APPLICABLE: &[&str] = &[
 ];
 
 /// The rules of an options string, or why the entry may not be used.
-pub fn rules(options: &str) -> Result<Rules, String> {
+pub fn rules(options: &str) -> Result<Rules, OptionsError> {
     let mut r = Rules {
         pty: true,
         ..Rules::default()
@@ -136,12 +161,12 @@ pub fn rules(options: &str) -> Result<Rules, String> {
                 f(r);
                 Ok(())
             }
-            Some(_) => Err(format!("option `{}` takes no value", opt.name)),
+            Some(_) => Err(OptionsError::TakesNoValue(opt.name.clone())),
         };
         let value = || {
-            opt.value.clone().ok_or_else(|| {
-                format!("option `{}` needs a value (`{}=\"…\"`)", opt.name, opt.name)
-            })
+            opt.value
+                .clone()
+                .ok_or_else(|| OptionsError::NeedsValue(opt.name.clone()))
         };
         match opt.name.as_str() {
             "warroom-name" => r.name = Some(value()?),
@@ -155,29 +180,27 @@ pub fn rules(options: &str) -> Result<Rules, String> {
             }
             "from" => {
                 let v = value()?;
-                super::pattern::validate(&v).map_err(|e| format!("from=\"{v}\": {e}"))?;
+                super::pattern::validate(&v).map_err(|source| OptionsError::From {
+                    value: v.clone(),
+                    source,
+                })?;
                 r.from = Some(v);
             }
             "expiry-time" => {
                 let v = value()?;
-                r.expiry =
-                    Some(expiry_time(&v).ok_or_else(|| {
-                        format!("expiry-time=\"{v}\" is not YYYYMMDD[HHMM[SS]][Z]")
-                    })?);
+                r.expiry = Some(expiry_time(&v).ok_or_else(|| OptionsError::Expiry(v.clone()))?);
             }
             "command" => {
                 value()?;
             }
             n if NOT_APPLICABLE.contains(&n) => flag(&mut r, |_| {})?,
             other => {
-                return Err(format!(
-                    "option `{other}` is not supported; this key will be refused"
-                ));
+                return Err(OptionsError::Unsupported(other.to_string()));
             }
         }
     }
     if r.principals.is_some() && !r.cert_authority {
-        return Err("option `principals` applies only with `cert-authority`".into());
+        return Err(OptionsError::PrincipalsWithoutCa);
     }
     Ok(r)
 }
@@ -247,7 +270,7 @@ mod tests {
 
     #[test]
     fn unknown_options_refuse_the_entry_and_restrict_takes_the_pty() {
-        let e = rules("permitlisten=\"8080\"").unwrap_err();
+        let e = rules("permitlisten=\"8080\"").unwrap_err().to_string();
         assert_eq!(
             e,
             "option `permitlisten` is not supported; this key will be refused"

@@ -7,15 +7,27 @@
 
 use std::net::IpAddr;
 
+/// A pattern list that is not well formed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PatternError {
+    #[error("empty pattern")]
+    Empty,
+    #[error("`{0}` is not an address block")]
+    NotABlock(String),
+    /// In a certificate's `source-address`: neither an address nor a block.
+    #[error("source-address `{0}` is not an address")]
+    NotAnAddress(String),
+}
+
 /// Checks that every CIDR pattern in `list` is well formed.
-pub fn validate(list: &str) -> Result<(), String> {
+pub fn validate(list: &str) -> Result<(), PatternError> {
     for p in list.split(',') {
         let p = p.trim().strip_prefix('!').unwrap_or(p.trim());
         if p.is_empty() {
-            return Err("empty pattern".into());
+            return Err(PatternError::Empty);
         }
         if p.contains('/') && cidr(p).is_none() {
-            return Err(format!("`{p}` is not an address block"));
+            return Err(PatternError::NotABlock(p.to_string()));
         }
     }
     Ok(())
@@ -52,7 +64,7 @@ pub fn matches(list: &str, ip: IpAddr) -> bool {
 }
 
 /// `source-address` of a certificate: addresses and CIDR blocks only.
-pub fn source_address_matches(list: &str, ip: IpAddr) -> Result<bool, String> {
+pub fn source_address_matches(list: &str, ip: IpAddr) -> Result<bool, PatternError> {
     let ip = ip.to_canonical();
     let mut any = false;
     for p in list.split(',') {
@@ -64,7 +76,7 @@ pub fn source_address_matches(list: &str, ip: IpAddr) -> Result<bool, String> {
                 .ok()
                 .map(|a| (a.to_canonical(), if a.is_ipv4() { 32 } else { 128 }))
         };
-        let (net, bits) = block.ok_or_else(|| format!("source-address `{p}` is not an address"))?;
+        let (net, bits) = block.ok_or_else(|| PatternError::NotAnAddress(p.to_string()))?;
         any |= in_block(ip, net, bits);
     }
     Ok(any)

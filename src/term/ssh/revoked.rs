@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use russh::keys::HashAlg;
-use russh::keys::ssh_encoding::{Decode, Encode};
+use russh::keys::ssh_encoding::{self, Decode, Encode};
 use russh::keys::ssh_key::public::KeyData;
 use russh::keys::ssh_key::{Certificate, PublicKey};
 
@@ -33,18 +33,63 @@ struct CertSection {
     key_ids: Vec<String>,
 }
 
+/// Why the revoked-keys file cannot be used (then every login is refused).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RevokedError {
+    /// The read error's text (`io::Error` is neither `Clone` nor `Eq`; a login record,
+    /// which carries this, is both).
+    #[error("cannot read: {0}")]
+    Read(String),
+    #[error("truncated or malformed KRL: {0}")]
+    Malformed(#[from] ssh_encoding::Error),
+    #[error("malformed KRL header: {0}")]
+    Header(ssh_encoding::Error),
+    #[error("KRL format version {0} is not supported")]
+    Version(u32),
+    #[error("neither a KRL nor a list of public keys")]
+    NeitherKrlNorKeys,
+    #[error("line {line}: not a public key: {source}")]
+    NotAKey {
+        line: usize,
+        source: russh::keys::ssh_key::Error,
+    },
+    #[error(
+        "KRL revokes SHA1 fingerprints, which the room cannot check; revoke by key or SHA256 instead"
+    )]
+    Sha1,
+    #[error("KRL section {0} is not understood")]
+    Section(u8),
+    #[error("KRL certificate section {0:#x} is not understood")]
+    CertSection(u8),
+}
+
+/// What of a key or certificate is revoked.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Revocation {
+    #[error("the key is revoked")]
+    Key,
+    #[error("the key's fingerprint is revoked")]
+    Fingerprint,
+    #[error("its CA key is revoked")]
+    CaKey,
+    #[error("certificate id {0:?} is revoked")]
+    KeyId(String),
+    #[error("certificate serial {0} is revoked")]
+    Serial(u64),
+}
+
 type R<'a> = &'a [u8];
 
-fn bytes(r: &mut R<'_>) -> Result<Vec<u8>, String> {
-    Vec::<u8>::decode(r).map_err(|e| format!("truncated or malformed KRL: {e}"))
+fn bytes(r: &mut R<'_>) -> Result<Vec<u8>, RevokedError> {
+    Ok(Vec::<u8>::decode(r)?)
 }
 
-fn u64_(r: &mut R<'_>) -> Result<u64, String> {
-    u64::decode(r).map_err(|e| format!("truncated or malformed KRL: {e}"))
+fn u64_(r: &mut R<'_>) -> Result<u64, RevokedError> {
+    Ok(u64::decode(r)?)
 }
 
-fn u8_(r: &mut R<'_>) -> Result<u8, String> {
-    u8::decode(r).map_err(|e| format!("truncated or malformed KRL: {e}"))
+fn u8_(r: &mut R<'_>) -> Result<u8, RevokedError> {
+    Ok(u8::decode(r)?)
 }
 
 fn blob(key: &KeyData) -> Vec<u8> {
@@ -53,12 +98,12 @@ fn blob(key: &KeyData) -> Vec<u8> {
 
 impl Revoked {
     /// Reads `path`: a KRL when it starts with the KRL magic, otherwise public keys.
-    pub fn load(path: &Path) -> Result<Revoked, String> {
-        let data = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    pub fn load(path: &Path) -> Result<Revoked, RevokedError> {
+        let data = std::fs::read(path).map_err(|e| RevokedError::Read(e.to_string()))?;
         Revoked::parse(&data)
     }
 
-    pub fn parse(data: &[u8]) -> Result<Revoked, String> {
+    pub fn parse(data: &[u8]) -> Result<Revoked, RevokedError> {
         match data.strip_prefix(MAGIC) {
             Some(rest) => parse_krl(rest),
             None => parse_list(data),
@@ -66,32 +111,32 @@ impl Revoked {
     }
 
     /// Why `key` (a plain key, or a certificate's own key) is revoked, if it is.
-    pub fn key(&self, key: &KeyData) -> Option<String> {
+    pub fn key(&self, key: &KeyData) -> Option<Revocation> {
         let b = blob(key);
         if self.keys.contains(&b) {
-            return Some("the key is revoked".into());
+            return Some(Revocation::Key);
         }
         let fp = key.fingerprint(HashAlg::Sha256);
         if self.sha256.iter().any(|h| h.as_slice() == fp.as_bytes()) {
-            return Some("the key's fingerprint is revoked".into());
+            return Some(Revocation::Fingerprint);
         }
         None
     }
 
     /// Why `cert` is revoked, if it is: by serial or key id under its CA or any CA, its
     /// CA key, or its own key.
-    pub fn cert(&self, cert: &Certificate) -> Option<String> {
+    pub fn cert(&self, cert: &Certificate) -> Option<Revocation> {
         if let Some(why) = self.key(cert.public_key()) {
             return Some(why);
         }
         if self.key(cert.signature_key()).is_some() {
-            return Some("its CA key is revoked".into());
+            return Some(Revocation::CaKey);
         }
         let ca = blob(cert.signature_key());
         let serial = cert.serial();
         for s in self.certs.iter().filter(|s| s.ca.is_empty() || s.ca == ca) {
             if s.key_ids.iter().any(|id| id == cert.key_id()) {
-                return Some(format!("certificate id {:?} is revoked", cert.key_id()));
+                return Some(Revocation::KeyId(cert.key_id().to_string()));
             }
             let in_range = s
                 .serials
@@ -102,7 +147,7 @@ impl Revoked {
                 .iter()
                 .any(|(offset, map)| bit(map, *offset, serial));
             if serial != 0 && (in_range || in_bitmap) {
-                return Some(format!("certificate serial {serial} is revoked"));
+                return Some(Revocation::Serial(serial));
             }
         }
         None
@@ -123,26 +168,28 @@ fn bit(map: &[u8], offset: u64, serial: u64) -> bool {
     map[map.len() - 1 - byte] & (1 << (n % 8)) != 0
 }
 
-fn parse_list(data: &[u8]) -> Result<Revoked, String> {
-    let text = std::str::from_utf8(data).map_err(|_| "neither a KRL nor a list of public keys")?;
+fn parse_list(data: &[u8]) -> Result<Revoked, RevokedError> {
+    let text = std::str::from_utf8(data).map_err(|_| RevokedError::NeitherKrlNorKeys)?;
     let mut out = Revoked::default();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let key = PublicKey::from_openssh(line)
-            .map_err(|e| format!("line {}: not a public key: {e}", n + 1))?;
+        let key = PublicKey::from_openssh(line).map_err(|source| RevokedError::NotAKey {
+            line: n + 1,
+            source,
+        })?;
         out.keys.push(blob(key.key_data()));
     }
     Ok(out)
 }
 
-fn parse_krl(mut r: R<'_>) -> Result<Revoked, String> {
+fn parse_krl(mut r: R<'_>) -> Result<Revoked, RevokedError> {
     let r = &mut r;
-    let version = u32::decode(r).map_err(|e| format!("malformed KRL header: {e}"))?;
+    let version = u32::decode(r).map_err(RevokedError::Header)?;
     if version != 1 {
-        return Err(format!("KRL format version {version} is not supported"));
+        return Err(RevokedError::Version(version));
     }
     let _krl_version = u64_(r)?;
     let _generated = u64_(r)?;
@@ -168,19 +215,14 @@ fn parse_krl(mut r: R<'_>) -> Result<Revoked, String> {
             }
             // Signatures come last; the room trusts the file it was given, as sshd does.
             4 => break,
-            3 => {
-                return Err(
-                    "KRL revokes SHA1 fingerprints, which the room cannot check; revoke by key or SHA256 instead"
-                        .into(),
-                );
-            }
-            other => return Err(format!("KRL section {other} is not understood")),
+            3 => return Err(RevokedError::Sha1),
+            other => return Err(RevokedError::Section(other)),
         }
     }
     Ok(out)
 }
 
-fn parse_cert_section(d: &mut R<'_>) -> Result<CertSection, String> {
+fn parse_cert_section(d: &mut R<'_>) -> Result<CertSection, RevokedError> {
     let mut s = CertSection {
         ca: bytes(d)?,
         ..CertSection::default()
@@ -212,11 +254,7 @@ fn parse_cert_section(d: &mut R<'_>) -> Result<CertSection, String> {
                     s.key_ids.push(String::from_utf8_lossy(&id).into_owned());
                 }
             }
-            other => {
-                return Err(format!(
-                    "KRL certificate section {other:#x} is not understood"
-                ));
-            }
+            other => return Err(RevokedError::CertSection(other)),
         }
     }
     Ok(s)
@@ -263,7 +301,12 @@ mod tests {
         assert!(Revoked::parse(&k).is_ok(), "an empty KRL");
         let mut sha1 = k.clone();
         sha1.extend_from_slice(&[3, 0, 0, 0, 0]);
-        assert!(Revoked::parse(&sha1).unwrap_err().contains("SHA1"));
+        assert!(
+            Revoked::parse(&sha1)
+                .unwrap_err()
+                .to_string()
+                .contains("SHA1")
+        );
         let mut ext = k.clone();
         ext.extend_from_slice(&[255, 0, 0, 0, 0]);
         assert!(Revoked::parse(&ext).is_err());

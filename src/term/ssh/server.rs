@@ -19,6 +19,7 @@ use tokio::sync::{broadcast, watch};
 use super::audit::{self, Credential, Login};
 use super::auth::{Access, Admitted, RateLimiter};
 use super::preauth::{PreAuth, Slot};
+use super::refusal::Refusal;
 use super::session;
 use crate::config::SshConfig;
 use crate::room::RoomHandle;
@@ -233,19 +234,11 @@ async fn connection(
     // line is where such an attempt shows.
     let logged_in = *state.authed.borrow();
     if !logged_in && let Some(user) = state.user() {
-        let mut why = if timed_out {
-            format!(
-                "not logged in within the login grace time ({})",
-                humantime::format_duration(grace)
-            )
-        } else {
-            "connection closed without logging in".to_string()
+        let why = Refusal::NotLoggedIn {
+            grace: timed_out.then_some(grace),
+            cert_maybe_refused: !state.cert_judged.load(Ordering::Relaxed)
+                && shared.access.has_cert_authority(),
         };
-        if !state.cert_judged.load(Ordering::Relaxed) && shared.access.has_cert_authority() {
-            why.push_str(
-                "; a certificate, if one was offered, was refused before the room's checks (expired, not yet valid or badly signed)",
-            );
-        }
         audit::record(
             &shared.logins,
             Login::new(&user, peer, Credential::None, Err(why)),
@@ -276,16 +269,14 @@ impl Conn {
     fn decide(
         &self,
         credential: &Credential,
-        decide: impl FnOnce(&Access) -> Result<Admitted, String>,
-    ) -> Result<Admitted, String> {
+        decide: impl FnOnce(&Access) -> Result<Admitted, Refusal>,
+    ) -> Result<Admitted, Refusal> {
         if self
             .shared
             .limiter
             .blocked(self.peer.ip(), credential.fingerprint())
         {
-            return Err(
-                "too many failed attempts with this key from this address; wait a minute".into(),
-            );
+            return Err(Refusal::TooManyFailures);
         }
         decide(&self.shared.access)
     }
@@ -295,7 +286,7 @@ impl Conn {
         &mut self,
         user: &str,
         credential: Credential,
-        decision: Result<Admitted, String>,
+        decision: Result<Admitted, Refusal>,
     ) -> Auth {
         if matches!(credential, Credential::Certificate { .. }) {
             self.state.cert_judged.store(true, Ordering::Relaxed);

@@ -35,6 +35,22 @@ pub fn marker(k: EntryKind) -> &'static str {
     }
 }
 
+/// A filter word `kind:X` names no entry kind.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("unknown kind {kind:?}: {}", kind_names())]
+pub struct UnknownKind {
+    pub kind: String,
+}
+
+/// Every entry kind's name, for the error above.
+fn kind_names() -> String {
+    EntryKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A parsed filter: words that must all appear (case-insensitive) and kinds (any of).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filter {
@@ -45,7 +61,7 @@ pub struct Filter {
 
 impl Filter {
     /// `disk kind:note kind:alert` → entries of kind note or alert containing "disk".
-    pub fn parse(s: &str) -> Result<Filter, String> {
+    pub fn parse(s: &str) -> Result<Filter, UnknownKind> {
         let raw = text::line_max(s, 200);
         let mut f = Filter {
             raw: raw.clone(),
@@ -54,15 +70,8 @@ impl Filter {
         for w in raw.split_whitespace() {
             if let Some(k) = w.strip_prefix("kind:").or_else(|| w.strip_prefix("k:")) {
                 for k in k.split(',').filter(|k| !k.is_empty()) {
-                    let kind = EntryKind::parse(k).ok_or_else(|| {
-                        format!(
-                            "unknown kind {k:?}: {}",
-                            EntryKind::ALL
-                                .iter()
-                                .map(|k| k.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
+                    let kind = EntryKind::parse(k).ok_or_else(|| UnknownKind {
+                        kind: k.to_string(),
                     })?;
                     f.kinds.push(kind);
                 }
