@@ -106,7 +106,8 @@ pub enum Flow {
     Quit,
     /// Write a postmortem draft (the driver runs it off the loop).
     Export(Format),
-    /// Read the incident logs of this folder (off the loop) for `:incidents`.
+    /// Read the incident logs of this folder (and the room's shared stream, if any) off
+    /// the loop, for `:incidents`.
     ListIncidents(PathBuf),
 }
 
@@ -144,7 +145,8 @@ pub async fn run<T: Terminal, V: View>(term: &mut T, view: &mut V) -> Exit {
                             Flow::Quit => return Exit::Quit,
                             Flow::Export(format) => export(view, format, &done_tx),
                             Flow::ListIncidents(dir) => {
-                                super::incidents::list(dir, &list_tx, &done_tx)
+                                let store = view.app().opts.incidents_store.clone();
+                                super::incidents::list(dir, store, &list_tx, &done_tx)
                             }
                         }
                     }

@@ -48,6 +48,13 @@ impl LiveView {
     }
 }
 
+impl LiveView {
+    /// The view's App back (to run the view again later: after a replay, say).
+    pub fn into_app(self) -> App {
+        self.app
+    }
+}
+
 impl View for LiveView {
     fn app(&mut self) -> &mut App {
         &mut self.app

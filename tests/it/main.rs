@@ -32,6 +32,8 @@ mod deps;
 mod desk;
 mod desk_logs;
 mod desk_pick;
+mod desk_popup;
+mod desk_ssh;
 mod drill;
 mod drills_generated;
 mod drills_play;
