@@ -183,6 +183,15 @@ fn file_name(p: &Path) -> String {
     ))
 }
 
+/// Drill or real, and `·stream` for an incident of the room's shared stream.
+fn kind_cell(s: &Summary) -> String {
+    let kind = if s.drill.is_some() { "drill" } else { "real" };
+    match s.stream {
+        Some(_) => format!("{kind}·stream"),
+        None => kind.to_string(),
+    }
+}
+
 /// How long it lasted, or `open AGE`; `-` for a resolved one whose end is not known
 /// (listed from the stream without a mirror).
 fn duration_cell(s: &Summary, now: DateTime<Utc>) -> String {
@@ -323,7 +332,8 @@ impl Col {
             Col::Duration => 14,
             Col::Commander => 12,
             Col::Update => 13,
-            Col::Kind => 5,
+            // `drill·stream` at most.
+            Col::Kind => 12,
             Col::Log => 14,
         }
     }
@@ -413,7 +423,7 @@ struct Cells {
     title: String,
     started: String,
     commander: String,
-    kind: &'static str,
+    kind: String,
 }
 
 impl Cells {
@@ -433,7 +443,7 @@ impl Cells {
             title: s.title.clone(),
             started: s.started.format("%Y-%m-%d %H:%M").to_string(),
             commander: s.commander.clone().unwrap_or_else(|| "-".into()),
-            kind: if s.drill.is_some() { "drill" } else { "real" },
+            kind: kind_cell(s),
         }
     }
 
@@ -446,7 +456,7 @@ impl Cells {
             Col::Duration => self.duration.clone(),
             Col::Commander => self.commander.clone(),
             Col::Update => self.update.clone(),
-            Col::Kind => self.kind.to_string(),
+            Col::Kind => self.kind.clone(),
             Col::Log => self.log.clone(),
         }
     }

@@ -173,9 +173,19 @@ impl IncidentsPopup {
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
-                    "{} of {} incidents, {open} open",
+                    "{} of {} incidents, {open} open{}",
                     shown.len(),
-                    self.listing.incidents.len()
+                    self.listing.incidents.len(),
+                    match self
+                        .listing
+                        .incidents
+                        .iter()
+                        .filter(|s| s.stream.is_some())
+                        .count()
+                    {
+                        0 => String::new(),
+                        n => format!(", {n} on the shared stream"),
+                    }
                 ),
                 theme.s(Sem::Dim),
             ),

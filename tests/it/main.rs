@@ -31,6 +31,7 @@ mod declare;
 mod deps;
 mod desk;
 mod desk_logs;
+mod desk_nats;
 mod desk_pick;
 mod desk_popup;
 mod desk_ssh;
