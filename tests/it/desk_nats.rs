@@ -53,21 +53,30 @@ fn incidents_in_a_nats_room_lists_the_stream_and_enter_joins_one_of_its_incident
         "the folder's search log, the room's own incident (its mirror) and inc-b:\n{}",
         s.text()
     );
-    let text = s.text();
-    let row = |t: &str| {
-        // The popup's row (the room's header above it may hold the same title).
+    // The popup's rows (the room's header above them may hold the same title), once the
+    // whole frame is on the screen.
+    let row = |text: &str, t: &str| {
         text.lines()
             .rfind(|l| l.contains(t))
-            .unwrap_or_else(|| panic!("no row {t:?}:\n{text}"))
+            .unwrap_or_default()
             .to_string()
     };
-    assert!(row("Checkout failing for EU shoppers").contains("real·stream"));
-    assert!(row("Checkout failing at the gateway").contains("real·stream"));
-    assert!(
-        !row("Search slow").contains("stream"),
-        "{}",
-        row("Search slow")
-    );
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let text = s.text();
+        if row(&text, "Checkout failing for EU shoppers").contains("real·stream")
+            && row(&text, "Checkout failing at the gateway").contains("real·stream")
+            && row(&text, "Search slow").contains(" real")
+            && !row(&text, "Search slow").contains("stream")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "rows marked by where they are:\n{text}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // Enter on inc-b: this room is left and inc-b's is opened on the same store.
     s.send("/shoppers\r");
