@@ -96,6 +96,10 @@ impl View for LiveView {
         self.version.changed().await.is_ok()
     }
 
+    fn shared_store(&self) -> Option<crate::config::NatsConfig> {
+        self.room.store().cloned()
+    }
+
     fn settle(&mut self) {
         self.recording.settle(&self.room, &mut self.app);
     }

@@ -79,9 +79,6 @@ pub struct AppOptions {
     pub publish: super::composer::Targets,
     /// The folder `:incidents` lists (the room's log folder); none: not offered.
     pub incidents_dir: Option<std::path::PathBuf>,
-    /// The room's shared store: `:incidents` lists its incidents too, and Enter on one
-    /// joins it with this store.
-    pub incidents_store: Option<crate::config::NatsConfig>,
     /// Where Enter in the incident list leaves its choice for the front-end to open
     /// after this view ends; none: the view names the command.
     pub chosen: Option<super::incidents_popup::ChoiceSlot>,
@@ -107,7 +104,6 @@ impl AppOptions {
             templates: super::template::Templates::builtin(),
             publish: super::composer::Targets::default(),
             incidents_dir: None,
-            incidents_store: None,
             chosen: None,
             opens_rooms: false,
             room_log: None,
