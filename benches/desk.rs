@@ -1,6 +1,7 @@
 //! The incident desk over 1,000 logs of 10,000 events each: `warroom incidents` (header
 //! and kind-filtered summary of each log, cold and with the folder's list cache) and
-//! `warroom report` (a full fold of each). Budget for the list: under 1 s. Run: `cargo
+//! `warroom report` (a full fold of each, one thread per core; cold, and with the facts
+//! the last report stored in the same cache). Budget for the list: under 1 s. Run: `cargo
 //! bench --bench desk` (`-- "incidents list"` for the list alone).
 
 use std::time::Duration;
@@ -54,7 +55,19 @@ fn desk(c: &mut Criterion) {
             l.incidents.len()
         })
     });
-    g.bench_function("report", |b| {
+    // Cold: no cache, every log read whole and folded, one thread per core.
+    g.bench_function("report (cold)", |b| {
+        b.iter(|| {
+            let _ = std::fs::remove_file(&cache);
+            let now = chrono::Utc::now();
+            let r = warroom::desk::report::build(dir.path(), None, now).expect("report");
+            assert_eq!(r.real.count, logs);
+            r.real.count
+        })
+    });
+    // Warm: every log's facts from the cache the last report wrote; no log is read.
+    let _ = warroom::desk::report::build(dir.path(), None, chrono::Utc::now()).expect("report");
+    g.bench_function("report (warm)", |b| {
         b.iter(|| {
             let now = chrono::Utc::now();
             let r = warroom::desk::report::build(dir.path(), None, now).expect("report");

@@ -47,6 +47,8 @@ pub struct RoomHandle {
     log_path: Option<Arc<PathBuf>>,
     /// The configured theme every view starts with.
     look: Arc<Look>,
+    /// The shared store the room keeps its incident on (none: a local log).
+    store: Option<Arc<crate::config::NatsConfig>>,
 }
 
 impl RoomHandle {
@@ -157,6 +159,18 @@ impl RoomHandle {
     pub fn with_look(mut self, look: Look) -> RoomHandle {
         self.look = Arc::new(look);
         self
+    }
+
+    /// The same room, known to keep its incident on the shared store `cfg`.
+    pub fn with_store(mut self, cfg: crate::config::NatsConfig) -> RoomHandle {
+        self.store = Some(Arc::new(cfg));
+        self
+    }
+
+    /// The shared store (NATS) the room's incident is on, if any: `:incidents` lists its
+    /// other incidents too.
+    pub fn store(&self) -> Option<&crate::config::NatsConfig> {
+        self.store.as_deref()
     }
 
     /// The log this room writes, if it writes one.
@@ -516,6 +530,7 @@ fn start_with(
         done: done_rx,
         log_path,
         look: Arc::new(Look::default()),
+        store: None,
     }
 }
 

@@ -68,8 +68,12 @@ pub fn pick(listing: Listing, title: &str) -> std::io::Result<Option<Choice>> {
     loop {
         term.draw(|f| {
             let area = f.area();
-            popup.draw(f.buffer_mut(), area, &theme)
+            popup.draw(f.buffer_mut(), area, &theme, chrono::Utc::now())
         })?;
+        // Redrawn at least once a second: the ages tick.
+        if !event::poll(std::time::Duration::from_secs(1))? {
+            continue;
+        }
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 if k.modifiers
@@ -108,7 +112,11 @@ pub fn open_choice(choice: &Choice, config: Option<&std::path::Path>) -> ExitCod
         if let Some(c) = config {
             cmd.arg("--config").arg(c);
         }
-        cmd.arg("--log").arg(&choice.path).arg("--no-drill");
+        match &choice.incident {
+            Some(id) => cmd.arg("--incident").arg(id),
+            None => cmd.arg("--log").arg(&choice.path),
+        };
+        cmd.arg("--no-drill");
     }
     match cmd.status() {
         Ok(s) => ExitCode::from(s.code().map_or(1, |c| u8::try_from(c).unwrap_or(1))),

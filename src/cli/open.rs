@@ -84,9 +84,15 @@ pub fn run(args: &OpenArgs) -> ExitCode {
             return super::incidents::open_choice(&c, None);
         }
         // Picked in `:incidents`: open that incident's room (never the config's drill
-        // into it).
+        // into it); one of the shared stream is joined by its id on the same store.
         without_drills(&mut config);
-        log_path = Some(c.path);
+        match c.incident {
+            Some(id) => {
+                config.incident.id = Some(id);
+                log_path = None;
+            }
+            None => log_path = Some(c.path),
+        }
     }
 }
 
@@ -151,6 +157,7 @@ fn run_room(
         };
         let mut app = app_for(&room, &user);
         app.opts.chosen = Some(slot.clone());
+        app.opts.opens_rooms = true;
         if let Some(m) = continuing(&room, &info) {
             app.notify(m, false);
         }

@@ -1,9 +1,12 @@
-//! The list's memory of what it read: `.warroom-list.json` in the log folder maps each
-//! log's file name, length and modification time to its summary. A log that is the same
-//! length with the same modification time as last time (logs are only appended to) is not
-//! read again; any other log is read in full and its entry replaced. The file is a cache:
-//! missing, unreadable, from another version or in a read-only folder, the list reads
-//! every log and says nothing.
+//! The desk's memory of what it read: `.warroom-list.json` in the log folder maps each
+//! log's file name, length and modification time to its list summary and to what the
+//! report takes from it ([`Facts`]). A log that is the same length with the same
+//! modification time as last time (logs are only appended to) is not read again; any
+//! other log is read in full and its entry replaced. `warroom incidents` fills the
+//! summary, `warroom report` both (it reads each log whole anyway); each keeps what the
+//! other stored for an unchanged log. The file is a cache: missing, unreadable, from
+//! another version or in a read-only folder, the list or report reads every log and says
+//! nothing.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,17 +14,27 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
+use super::report::Facts;
 use super::summary::Summary;
 
 /// The cache file's name in the log folder (not `*.jsonl`: never listed as a log).
 pub const FILE: &str = ".warroom-list.json";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+
+/// A log's length and modification time (ns since the epoch).
+pub type Stamp = (u64, u128);
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Entry {
     len: u64,
     mtime_ns: u128,
-    summary: Summary,
+    /// The list's summary (none when only the report has read the log and could not
+    /// summarise it).
+    #[serde(default)]
+    summary: Option<Summary>,
+    /// What the report takes from the log (none until a report has read it).
+    #[serde(default)]
+    report: Option<Facts>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -31,7 +44,7 @@ pub struct Cache {
 }
 
 /// A log's length and modification time (ns since the epoch).
-pub fn stamp(path: &Path) -> Option<(u64, u128)> {
+pub fn stamp(path: &Path) -> Option<Stamp> {
     let m = std::fs::metadata(path).ok()?;
     let t = m
         .modified()
@@ -56,14 +69,33 @@ impl Cache {
             .unwrap_or_default()
     }
 
-    /// The summary of `path` as last read, if the log has not changed since.
-    pub fn get(&self, path: &Path, stamp: Option<(u64, u128)>) -> Option<Summary> {
+    /// An empty cache.
+    pub fn new() -> Cache {
+        Cache {
+            version: VERSION,
+            logs: BTreeMap::new(),
+        }
+    }
+
+    /// The entry of `path`, if the log has not changed since it was made.
+    fn entry(&self, path: &Path, stamp: Option<Stamp>) -> Option<&Entry> {
         let (len, mtime_ns) = stamp?;
         let e = self.logs.get(&name(path)?)?;
-        (e.len == len && e.mtime_ns == mtime_ns).then(|| Summary {
+        (e.len == len && e.mtime_ns == mtime_ns).then_some(e)
+    }
+
+    /// The summary of `path` as last read, if the log has not changed since.
+    pub fn get(&self, path: &Path, stamp: Option<Stamp>) -> Option<Summary> {
+        let s = self.entry(path, stamp)?.summary.as_ref()?;
+        Some(Summary {
             path: path.to_path_buf(),
-            ..e.summary.clone()
+            ..s.clone()
         })
+    }
+
+    /// What the report took from `path` when it last read it, if the log has not changed.
+    pub fn facts(&self, path: &Path, stamp: Option<Stamp>) -> Option<Facts> {
+        self.entry(path, stamp)?.report.clone()
     }
 
     /// How many logs it remembers.
@@ -74,25 +106,34 @@ impl Cache {
         self.logs.is_empty()
     }
 
-    /// A new cache of exactly these summaries (logs gone from the folder are dropped).
-    pub fn of(summaries: &[(Summary, Option<(u64, u128)>)]) -> Cache {
-        let mut c = Cache {
-            version: VERSION,
-            logs: BTreeMap::new(),
+    /// Remembers `path` as read at `stamp`: its summary, and its report facts (`None`
+    /// keeps those of an unchanged log already in `old`, if any; so does the summary).
+    pub fn put(
+        &mut self,
+        old: &Cache,
+        path: &Path,
+        stamp: Option<Stamp>,
+        summary: Option<Summary>,
+        report: Option<Facts>,
+    ) {
+        let (Some((len, mtime_ns)), Some(n)) = (stamp, name(path)) else {
+            return;
         };
-        for (s, st) in summaries {
-            if let (Some((len, mtime_ns)), Some(n)) = (st, name(&s.path)) {
-                c.logs.insert(
-                    n,
-                    Entry {
-                        len: *len,
-                        mtime_ns: *mtime_ns,
-                        summary: s.clone(),
-                    },
-                );
-            }
+        let before = old.entry(path, stamp);
+        let summary = summary.or_else(|| before.and_then(|e| e.summary.clone()));
+        let report = report.or_else(|| before.and_then(|e| e.report.clone()));
+        if summary.is_none() && report.is_none() {
+            return;
         }
-        c
+        self.logs.insert(
+            n,
+            Entry {
+                len,
+                mtime_ns,
+                summary,
+                report,
+            },
+        );
     }
 
     /// Writes the cache into `dir` (through a temporary file and a rename, so a reader

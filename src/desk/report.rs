@@ -1,6 +1,7 @@
 //! `warroom report [DIR]`: numbers across incidents, drills apart from real ones.
 //!
-//! Each log is folded in full (the key times need every signal and alert), then per
+//! Each log is folded in full (the key times need every signal and alert; logs unchanged
+//! since the folder's cache stored their facts are not read again), then per
 //! severity: how many; MTTD, MTTA, MTTM, MTTR as median and p90 (nearest rank: the
 //! smallest value with at least half, or 90%, of the values at or below it) over the
 //! incidents that have that time; the longest public silence (the longest stretch, from
@@ -11,9 +12,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::incident::{Audience, Incident, IncidentState, Severity, format_duration};
+use super::cache::{self, Cache, Stamp};
+use super::list::per_core;
+use super::summary::{Summary, read_whole, summarize_bytes};
+use crate::incident::{Audience, Event, Incident, IncidentState, Severity, format_duration};
+use crate::log::{FORMAT_VERSION, LogHeader};
 
 /// What the report takes from one incident.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,50 +39,101 @@ pub struct Numbers {
 
 pub const METRICS: [&str; 4] = ["MTTD", "MTTA", "MTTM", "MTTR"];
 
+/// What the report keeps of one folded incident, independent of the time it is asked
+/// (stored per log in the folder's cache, so a report of unchanged logs reads none).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub title: String,
+    pub severity: Severity,
+    pub drill: bool,
+    /// Impact start, else the first event.
+    pub started: DateTime<Utc>,
+    /// The key time "resolved" (the end of the silences; none: counted to now).
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// In the resolved state now.
+    pub resolved: bool,
+    /// detect, acknowledge, mitigate, resolve, in milliseconds.
+    pub times_ms: [Option<i64>; 4],
+    /// The longest stretch without a public update from `started` to `last_update`.
+    pub silence_ms: i64,
+    /// The last public update from `started` on (before `resolved_at`), else `started`.
+    pub last_update: DateTime<Utc>,
+    /// `list: item` of every item not done.
+    pub undone: Vec<String>,
+}
+
+impl Facts {
+    /// The facts of a folded incident; none without an event.
+    pub fn of(inc: &Incident) -> Option<Facts> {
+        let started = inc.times.impact_started().or(inc.first_at)?;
+        let t = &inc.times;
+        let mut marks: Vec<DateTime<Utc>> = inc
+            .comms
+            .updates
+            .iter()
+            .filter(|u| {
+                u.audience == Audience::Public
+                    && u.at >= started
+                    && t.resolved.is_none_or(|r| u.at <= r)
+            })
+            .map(|u| u.at)
+            .collect();
+        marks.sort();
+        let mut prev = started;
+        let mut longest = Duration::zero();
+        for m in marks {
+            longest = longest.max(m - prev);
+            prev = m;
+        }
+        let ms = |d: Option<Duration>| d.map(|d| d.num_milliseconds());
+        Some(Facts {
+            title: crate::text::line_max(&inc.title, 200),
+            severity: inc.severity,
+            drill: inc.drill.is_some(),
+            started,
+            resolved_at: t.resolved,
+            resolved: inc.state == IncidentState::Resolved,
+            times_ms: [
+                ms(t.time_to_detect()),
+                ms(t.time_to_acknowledge()),
+                ms(t.time_to_mitigate()),
+                ms(t.time_to_resolve()),
+            ],
+            silence_ms: longest.num_milliseconds(),
+            last_update: prev,
+            undone: inc
+                .checklists
+                .iter()
+                .flat_map(|c| {
+                    c.items.iter().filter(|i| !i.done).map(move |i| {
+                        crate::text::line_max(&format!("{}: {}", c.name, i.text), 200)
+                    })
+                })
+                .collect(),
+        })
+    }
+
+    /// The report's numbers of this incident, silences counted to `now` while it is open.
+    pub fn numbers(&self, path: &Path, now: DateTime<Utc>) -> Numbers {
+        let end = self.resolved_at.unwrap_or(now);
+        let longest = Duration::milliseconds(self.silence_ms).max(end - self.last_update.min(end));
+        Numbers {
+            path: path.to_path_buf(),
+            title: self.title.clone(),
+            severity: self.severity,
+            drill: self.drill,
+            started: self.started,
+            resolved: self.resolved,
+            times: self.times_ms.map(|t| t.map(Duration::milliseconds)),
+            longest_silence: (end > self.started).then_some(longest),
+            undone: self.undone.clone(),
+        }
+    }
+}
+
 /// The numbers of one folded incident, silences counted to `now` while it is open.
 pub fn numbers(path: &Path, inc: &Incident, now: DateTime<Utc>) -> Option<Numbers> {
-    let started = inc.times.impact_started().or(inc.first_at)?;
-    let t = &inc.times;
-    let end = t.resolved.unwrap_or(now);
-    let mut marks: Vec<DateTime<Utc>> = inc
-        .comms
-        .updates
-        .iter()
-        .filter(|u| u.audience == Audience::Public && u.at >= started && u.at <= end)
-        .map(|u| u.at)
-        .collect();
-    marks.sort();
-    let mut prev = started;
-    let mut longest = Duration::zero();
-    for m in marks.iter().copied().chain(std::iter::once(end)) {
-        longest = longest.max(m - prev);
-        prev = m;
-    }
-    Some(Numbers {
-        path: path.to_path_buf(),
-        title: crate::text::line_max(&inc.title, 200),
-        severity: inc.severity,
-        drill: inc.drill.is_some(),
-        started,
-        resolved: inc.state == IncidentState::Resolved,
-        times: [
-            t.time_to_detect(),
-            t.time_to_acknowledge(),
-            t.time_to_mitigate(),
-            t.time_to_resolve(),
-        ],
-        longest_silence: (end > started).then_some(longest),
-        undone: inc
-            .checklists
-            .iter()
-            .flat_map(|c| {
-                c.items
-                    .iter()
-                    .filter(|i| !i.done)
-                    .map(move |i| crate::text::line_max(&format!("{}: {}", c.name, i.text), 200))
-            })
-            .collect(),
-    })
+    Some(Facts::of(inc)?.numbers(path, now))
 }
 
 /// Median and p90 by nearest rank; none for no values.
@@ -162,6 +219,10 @@ pub struct Report {
 }
 
 /// Reads every log of `dir` started at or after `since`.
+///
+/// Logs unchanged since a list or report stored them in the folder's cache
+/// (`desk::cache`) are not read; the others are read whole and folded, one thread per
+/// core, and their facts (and list summaries) stored for the next time.
 pub fn build(
     dir: &Path,
     since: Option<DateTime<Utc>>,
@@ -176,26 +237,54 @@ pub fn build(
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl") && p.is_file())
         .collect();
     paths.sort();
-    let mut all = Vec::new();
     let mut report = Report {
         since,
         ..Report::default()
     };
+    let cache = Cache::load(dir);
+    let mut known: Vec<(PathBuf, Option<Stamp>, Facts)> = Vec::new();
+    let mut todo: Vec<(PathBuf, Option<Stamp>)> = Vec::new();
     for p in paths {
-        let mut inc = Incident::new();
-        match crate::log::read(&p, |e| inc.apply(&e)) {
-            Ok(_) => match numbers(&p, &inc, now) {
-                Some(n) if since.is_none_or(|s| n.started >= s) => all.push(n),
-                Some(_) => {}
-                None => report.unreadable.push((p, "no events".into())),
-            },
-            Err(e) => {
-                // The message names the file; the report names it already.
-                let why = e.to_string().replace(&format!("{}: ", p.display()), "");
-                report.unreadable.push((p, why));
-            }
+        let st = cache::stamp(&p);
+        match cache.facts(&p, st) {
+            Some(f) => known.push((p, st, f)),
+            None => todo.push((p, st)),
         }
     }
+    let reread = !todo.is_empty();
+    let read = per_core(&todo, |(p, _)| read_log(p));
+    let mut next = Cache::new();
+    for (p, st, f) in &known {
+        next.put(&cache, p, *st, None, Some(f.clone()));
+    }
+    for ((p, st), r) in todo.into_iter().zip(read) {
+        match r {
+            Some(Read {
+                facts: Ok(f),
+                summary,
+            }) => {
+                next.put(&cache, &p, st, summary, Some(f.clone()));
+                known.push((p, st, f));
+            }
+            Some(Read {
+                facts: Err(why),
+                summary,
+            }) => {
+                next.put(&cache, &p, st, summary, None);
+                report.unreadable.push((p, why));
+            }
+            None => report.unreadable.push((p, "internal error".into())),
+        }
+    }
+    if reread || next.len() != cache.len() {
+        next.save(dir);
+    }
+    report.unreadable.sort();
+    let mut all: Vec<Numbers> = known
+        .iter()
+        .filter(|(_, _, f)| since.is_none_or(|s| f.started >= s))
+        .map(|(p, _, f)| f.numbers(p, now))
+        .collect();
     all.sort_by(|a, b| a.started.cmp(&b.started).then(a.path.cmp(&b.path)));
     report.real = group(all.iter().filter(|n| !n.drill));
     report.drills = group(all.iter().filter(|n| n.drill));
@@ -205,6 +294,53 @@ pub fn build(
         .filter_map(|n| Some((n.title.clone(), n.times[3]?)))
         .collect();
     Ok(report)
+}
+
+/// What reading one log gave: its facts (or why it is not counted) and its list summary.
+struct Read {
+    facts: Result<Facts, String>,
+    summary: Option<Summary>,
+}
+
+/// Reads a log whole and folds every event on this thread (the caller runs one per
+/// core). A file whose header does not read goes through `log::read` for its message.
+fn read_log(path: &Path) -> Read {
+    let fail = |why: String| Read {
+        facts: Err(why),
+        summary: None,
+    };
+    let buf = match read_whole(path) {
+        Ok(b) => b,
+        Err(e) => return fail(e.to_string()),
+    };
+    let header_end = memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
+    let header_ok = serde_json::from_slice::<LogHeader>(&buf[..header_end])
+        .is_ok_and(|h| h.warroom_log <= FORMAT_VERSION);
+    if !header_ok {
+        let mut inc = Incident::new();
+        return match crate::log::read(path, |e| inc.apply(&e)) {
+            Ok(_) => Read {
+                facts: Facts::of(&inc).ok_or_else(|| "no events".to_string()),
+                summary: None,
+            },
+            // The message names the file; the report names it already.
+            Err(e) => fail(e.to_string().replace(&format!("{}: ", path.display()), "")),
+        };
+    }
+    let mut inc = Incident::new();
+    for line in buf[header_end..].split_inclusive(|b| *b == b'\n') {
+        // A line without its newline is torn (a write cut off), as `log::read` judges it.
+        let Some(body) = line.strip_suffix(b"\n") else {
+            continue;
+        };
+        if let Ok(e) = serde_json::from_slice::<Event>(body) {
+            inc.apply(&e);
+        }
+    }
+    Read {
+        facts: Facts::of(&inc).ok_or_else(|| "no events".to_string()),
+        summary: summarize_bytes(path, &buf).ok(),
+    }
 }
 
 fn cell(m: &Option<(usize, Duration, Duration)>) -> String {

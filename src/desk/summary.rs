@@ -53,6 +53,10 @@ pub struct Summary {
     pub events: u64,
     /// Lines that could not be read (a torn last line, a bad edit).
     pub damaged: u64,
+    /// The incident's id on the room's shared stream when it was listed from there (then
+    /// `path` is its local mirror, or empty when this folder has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<String>,
 }
 
 impl Summary {
@@ -79,13 +83,23 @@ fn parse(line: &[u8]) -> Option<Event> {
 /// are walked in place: only the lines of the wanted kinds are parsed, the others are
 /// counted without being copied.
 pub fn summarize(path: &Path) -> Result<Summary, super::SummaryError> {
+    summarize_bytes(path, &read_whole(path)?)
+}
+
+/// The whole file (logs are read in one copy; see [`summarize`]).
+pub fn read_whole(path: &Path) -> Result<Vec<u8>, super::SummaryError> {
     let mut file = File::open(path)?;
     let mut buf = Vec::new();
     file.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// [`summarize`] of a log already read (`buf`, the whole file at `path`).
+pub fn summarize_bytes(path: &Path, buf: &[u8]) -> Result<Summary, super::SummaryError> {
     if buf.is_empty() {
         return Err(super::SummaryError::Empty);
     }
-    let header_end = memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
+    let header_end = memchr::memchr(b'\n', buf).map_or(buf.len(), |i| i + 1);
     let header: LogHeader = serde_json::from_slice(trim(&buf[..header_end]))
         .map_err(|_| super::SummaryError::NoHeader)?;
     let finder = memchr::memmem::Finder::new(TAG);
@@ -170,6 +184,7 @@ pub fn summarize(path: &Path) -> Result<Summary, super::SummaryError> {
             .map(|u| u.at),
         events,
         damaged,
+        stream: None,
     })
 }
 

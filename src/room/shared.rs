@@ -72,7 +72,9 @@ pub(super) async fn open(
         (opened.version, opened.version_rx),
         Writer::Nats(Box::new(opened.store)),
         Some(Arc::new(mirror.clone())),
-    );
+    )
+    .with_look(super::Look::load(config))
+    .with_store(cfg.clone());
     // Presence is recorded by the views (the terminal's `joined`/`left`, one per SSH
     // person): the store adds this host to a local `joined`. A headless room (`serve`)
     // adds nobody.

@@ -104,6 +104,10 @@ pub trait View {
     /// Resolves when what the view shows changed (the room's state, the replay's clock);
     /// `false` when there is nothing more to show (the room closed). Cancel-safe.
     fn changed(&mut self) -> impl Future<Output = bool> + Send;
+    /// The shared store the view's room is on (`:incidents` lists its incidents too).
+    fn shared_store(&self) -> Option<crate::config::NatsConfig> {
+        None
+    }
     /// Takes what happened meanwhile (the room's receipts) before a frame.
     fn settle(&mut self) {}
     /// Whether a frame drawn now into `area` would differ from the last one.
@@ -119,7 +123,8 @@ pub enum Flow {
     Quit,
     /// Write a postmortem draft (the driver runs it off the loop).
     Export(Format),
-    /// Read the incident logs of this folder (off the loop) for `:incidents`.
+    /// Read the incident logs of this folder (and the room's shared stream, if any) off
+    /// the loop, for `:incidents`.
     ListIncidents(PathBuf),
 }
 
@@ -157,7 +162,8 @@ pub async fn run<T: Terminal, V: View>(term: &mut T, view: &mut V) -> Exit {
                             Flow::Quit => return Exit::Quit,
                             Flow::Export(format) => export(view, format, &done_tx),
                             Flow::ListIncidents(dir) => {
-                                super::incidents::list(dir, &list_tx, &done_tx)
+                                let store = view.shared_store();
+                                super::incidents::list(dir, store, &list_tx, &done_tx)
                             }
                         }
                     }

@@ -48,6 +48,13 @@ impl LiveView {
     }
 }
 
+impl LiveView {
+    /// The view's App back (to run the view again later: after a replay, say).
+    pub fn into_app(self) -> App {
+        self.app
+    }
+}
+
 impl View for LiveView {
     fn app(&mut self) -> &mut App {
         &mut self.app
@@ -85,6 +92,10 @@ impl View for LiveView {
 
     async fn changed(&mut self) -> bool {
         self.version.changed().await.is_ok()
+    }
+
+    fn shared_store(&self) -> Option<crate::config::NatsConfig> {
+        self.room.store().cloned()
     }
 
     fn settle(&mut self) {

@@ -26,6 +26,7 @@ pub fn view_options(room: &RoomHandle, user: &str, depth: ColorDepth) -> AppOpti
     opts.templates = room.look().templates.clone();
     opts.publish = room.look().publish.clone();
     opts.incidents_dir = incidents::log_dir(room);
+    opts.room_log = room.log_path().map(std::path::Path::to_path_buf);
     opts
 }
 

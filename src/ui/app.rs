@@ -81,8 +81,14 @@ pub struct AppOptions {
     /// The folder `:incidents` lists (the room's log folder); none: not offered.
     pub incidents_dir: Option<std::path::PathBuf>,
     /// Where Enter in the incident list leaves its choice for the front-end to open
-    /// after this view ends (the local terminal); none: the view names the command.
+    /// after this view ends; none: the view names the command.
     pub chosen: Option<super::incidents_popup::ChoiceSlot>,
+    /// The front-end can open another incident's room (the local terminal); else only
+    /// a replay is opened (an SSH session replays in the session and comes back) and for
+    /// another open incident the view names the command that joins it.
+    pub opens_rooms: bool,
+    /// This room's log: Enter on it in the incident list only closes the list.
+    pub room_log: Option<std::path::PathBuf>,
 }
 
 impl AppOptions {
@@ -100,6 +106,8 @@ impl AppOptions {
             publish: super::composer::Targets::default(),
             incidents_dir: None,
             chosen: None,
+            opens_rooms: false,
+            room_log: None,
         }
     }
 }
@@ -314,8 +322,10 @@ impl App {
         self.incidents.is_some()
     }
 
-    /// A key while the incident list is open: Enter on an incident leaves this view for
-    /// it where the front-end can open it (the local terminal), else names the command.
+    /// A key while the incident list is open. Enter on this room's own incident closes
+    /// the list; on another, leaves this view for it where the front-end can open it (any
+    /// view can replay a resolved one; the local terminal also opens or joins an open
+    /// one), else names the command that joins it.
     fn incidents_key(&mut self, k: &KeyEvent) -> Vec<Action> {
         use super::incidents_popup::Outcome;
         let Some(p) = self.incidents.as_mut() else {
@@ -329,14 +339,14 @@ impl App {
             }
             Outcome::Pick(choice) => {
                 self.incidents = None;
-                let here = self
-                    .opts
-                    .incidents_dir
-                    .as_ref()
-                    .zip(self.opts.chosen.as_ref())
-                    .is_some();
-                match (&self.opts.chosen, here) {
-                    (Some(slot), true) => {
+                let this_room = !choice.path.as_os_str().is_empty()
+                    && self.opts.room_log.as_deref() == Some(choice.path.as_path());
+                match &self.opts.chosen {
+                    _ if this_room && !choice.replay => {
+                        self.info("that is this room's incident: you are in it");
+                        Vec::new()
+                    }
+                    Some(slot) if choice.replay || self.opts.opens_rooms => {
                         slot.set(choice);
                         vec![Action::Quit]
                     }
@@ -1304,7 +1314,7 @@ impl App {
             }
         }
         if let Some(p) = &self.incidents {
-            p.draw(buf, screen.body, &t);
+            p.draw(buf, screen.body, &t, now);
         } else if self.input == Input::Compose
             && let Some(c) = &self.composer
         {

@@ -17,14 +17,18 @@ use ratatui::text::{Line, Span};
 use super::paint::{fill, pane};
 use super::panes::draw_lines;
 use super::theme::{Sem, Theme};
-use crate::desk::list::{Listing, header, row};
+use crate::desk::list::{Columns, Listing, row};
 
 /// What Enter picked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Choice {
+    /// The log (for an incident of the shared stream: its local mirror, if any).
     pub path: PathBuf,
     /// Resolved: replay it; open: open (or join) its room.
     pub replay: bool,
+    /// The incident's id on the room's shared stream, when it was listed from there:
+    /// opened by joining it on the same store (`warroom --incident ID`).
+    pub incident: Option<String>,
 }
 
 /// What a key did to the picker.
@@ -131,7 +135,8 @@ impl IncidentsPopup {
                 {
                     return Outcome::Pick(Choice {
                         path: s.path.clone(),
-                        replay: !s.is_open(),
+                        replay: !s.is_open() && !s.path.as_os_str().is_empty(),
+                        incident: s.stream.clone(),
                     });
                 }
             }
@@ -140,8 +145,10 @@ impl IncidentsPopup {
         Outcome::Stay
     }
 
-    /// Draws the picker over `body`.
-    pub fn draw(&self, buf: &mut Buffer, body: Rect, theme: &Theme) {
+    /// Draws the picker over `body`, ages counted to `now` (each draw: they tick), the
+    /// columns fitted to the width (the title widest that fits; the log, start and
+    /// commander left out first on a narrow terminal).
+    pub fn draw(&self, buf: &mut Buffer, body: Rect, theme: &Theme, now: DateTime<Utc>) {
         fill(buf, body, theme.s(Sem::Base));
         let hint = if self.typing {
             "type to filter · Enter keeps it · Esc clears"
@@ -149,6 +156,7 @@ impl IncidentsPopup {
             "↑↓ select · Enter open (resolved: replay) · / filter · Esc closes"
         };
         let inner = pane(buf, body, &self.title, hint, true, theme);
+        let cols = Columns::for_width((inner.width as usize).saturating_sub(2));
         let shown = self.shown();
         let mut lines: Vec<Line<'static>> = Vec::new();
         let filter = if self.typing || !self.filter.is_empty() {
@@ -165,9 +173,19 @@ impl IncidentsPopup {
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
-                    "{} of {} incidents, {open} open",
+                    "{} of {} incidents, {open} open{}",
                     shown.len(),
-                    self.listing.incidents.len()
+                    self.listing.incidents.len(),
+                    match self
+                        .listing
+                        .incidents
+                        .iter()
+                        .filter(|s| s.stream.is_some())
+                        .count()
+                    {
+                        0 => String::new(),
+                        n => format!(", {n} on the shared stream"),
+                    }
                 ),
                 theme.s(Sem::Dim),
             ),
@@ -175,15 +193,18 @@ impl IncidentsPopup {
             Span::styled(filter, theme.s(Sem::Command)),
         ]));
         lines.push(Line::from(Span::styled(
-            format!("  {}", header()),
+            format!("  {}", cols.header()),
             theme.s(Sem::Title),
         )));
         let height = (inner.height as usize).saturating_sub(2).max(1);
         let sel = self.sel.min(shown.len().saturating_sub(1));
         let first = sel.saturating_sub(height.saturating_sub(1));
         for (pos, i) in shown.iter().enumerate().skip(first).take(height) {
-            let text = self.rows.get(*i).cloned().unwrap_or_default();
-            let open = self.listing.incidents.get(*i).is_some_and(|s| s.is_open());
+            let Some(s) = self.listing.incidents.get(*i) else {
+                continue;
+            };
+            let text = cols.row(s, now);
+            let open = s.is_open();
             let style = if pos == sel {
                 theme.s(Sem::Selected)
             } else if open {
@@ -202,6 +223,12 @@ impl IncidentsPopup {
             };
             lines.push(Line::from(Span::styled(
                 format!("  {why}"),
+                theme.s(Sem::Dim),
+            )));
+        }
+        for n in &self.listing.notes {
+            lines.push(Line::from(Span::styled(
+                format!("  {}", crate::text::line(n)),
                 theme.s(Sem::Dim),
             )));
         }
@@ -231,10 +258,16 @@ impl ChoiceSlot {
     }
 }
 
-/// The command that opens `c` (`warroom --log LOG`, or `warroom replay LOG`).
+/// The command that opens `c` (`warroom --log LOG`, `warroom replay LOG`, or for an
+/// incident of the shared stream `warroom --incident ID` with the room's store).
 pub fn command_for(c: &Choice) -> String {
     let log = crate::text::line(&c.path.display().to_string());
-    if c.replay {
+    if let Some(id) = &c.incident {
+        let id = crate::text::line(id);
+        format!(
+            "join it with `warroom --incident {id}` and this room's store (or over SSH to a room of it)"
+        )
+    } else if c.replay {
         format!("resolved: replay it with `warroom replay {log}`")
     } else {
         format!("open it with `warroom --log {log}` (or join its room over SSH)")

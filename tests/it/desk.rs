@@ -155,3 +155,48 @@ fn warroom_report_writes_each_format_and_refuses_a_bad_since() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a duration"));
 }
+
+/// A report stores what it took from each log in the folder's cache: the next report
+/// (and list) of unchanged logs reads none of them and gives the same answer, and a log
+/// that changed is read again.
+#[test]
+fn a_second_report_answers_from_the_cache_and_rereads_a_changed_log() {
+    use warroom::incident::Severity;
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_dir(dir.path());
+    let now = t0() + Duration::days(10);
+    let first = warroom::desk::report::build(dir.path(), None, now).expect("report");
+    assert!(dir.path().join(warroom::desk::cache::FILE).is_file());
+    // The same length and modification time, other bytes: a warm report does not look.
+    let login = dir.path().join("2026-11-09-login.jsonl");
+    let meta = std::fs::metadata(&login).expect("meta");
+    let junk = vec![b'x'; usize::try_from(meta.len()).expect("len")];
+    std::fs::write(&login, junk).expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&login)
+        .and_then(|f| f.set_modified(meta.modified()?))
+        .expect("set mtime");
+    let warm = warroom::desk::report::build(dir.path(), None, now).expect("report");
+    assert_eq!(warm, first, "the cache answers for every unchanged log");
+    // The list reads none either: the report stored its summaries too.
+    let listing = warroom::desk::list::list(dir.path()).expect("list");
+    assert!(
+        listing
+            .incidents
+            .iter()
+            .any(|s| s.title == "Logins failing"),
+        "{:?}",
+        listing.unreadable
+    );
+    // A log that changed (here: its length) is read again.
+    std::fs::write(&login, "junk\n").expect("write");
+    let cold = warroom::desk::report::build(dir.path(), None, now).expect("report");
+    assert_eq!(cold.real.count, first.real.count - 1);
+    assert!(cold.unreadable.iter().any(|(p, _)| p == &login));
+    assert_eq!(
+        cold.real.by_severity[&Severity::Sev2].count,
+        1,
+        "the other SEV2 is left"
+    );
+}

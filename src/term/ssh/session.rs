@@ -394,7 +394,9 @@ pub fn session_app(room: &crate::room::RoomHandle, name: &str, role: Role, term:
     App::new(opts)
 }
 
-/// Runs one person's view of the room on this channel until it ends.
+/// Runs one person's view of the room on this channel until it ends. A resolved
+/// incident picked in `:incidents` is replayed in the session (`q` comes back to the
+/// room, with the view as it was).
 async fn serve_view(
     conn: &Connection,
     pty: Pty,
@@ -402,17 +404,70 @@ async fn serve_view(
     write: russh::ChannelWriteHalf<Msg>,
 ) -> Exit {
     tracing::info!(person = %conn.name, addr = %conn.addr, term = %pty.term, size = ?pty.size, "ssh view opened");
-    let app = session_app(&conn.shared.room, &conn.name, conn.role, &pty.term);
+    let mut app = session_app(&conn.shared.room, &conn.name, conn.role, &pty.term);
+    let slot = crate::ui::incidents_popup::ChoiceSlot::default();
+    app.opts.chosen = Some(slot.clone());
     let rights = Rights {
         record: conn.role != Role::Observer,
         export: false,
     };
-    let mut view = LiveView::new(conn.shared.room.clone(), app, &conn.name, rights);
     let mut term = SshTerminal::new(conn, &pty, read, write);
-    let exit = driver::run(&mut term, &mut view).await;
+    let exit = loop {
+        let mut view = LiveView::new(conn.shared.room.clone(), app, &conn.name, rights);
+        let exit = driver::run(&mut term, &mut view).await;
+        app = view.into_app();
+        let Some(choice) = slot.take().filter(|c| c.replay && exit == Exit::Quit) else {
+            break exit;
+        };
+        match replay_in_session(&mut term, &app, &conn.name, &choice.path).await {
+            Ok(Exit::Quit) => app.notify("back in the room", false),
+            Ok(other) => break other,
+            Err(why) => app.notify(why.to_string(), true),
+        }
+        app.mark_dirty();
+    };
     tracing::info!(person = %conn.name, ?exit, "ssh view closed");
     term.finish(exit).await;
     exit
+}
+
+/// Why a replay could not be opened inside an SSH session (shown on the status line).
+#[derive(Debug, thiserror::Error)]
+enum ReplayRefused {
+    #[error("cannot replay: {0}")]
+    Open(String),
+    #[error("{0} holds no events to replay")]
+    Empty(String),
+}
+
+/// Replays the log at `path` on this session's terminal, looking like `room_app` (its
+/// theme and colour depth), until `q`; `Err` says why it could not be opened. Review
+/// notes are shown, not saved (the review log is the room host's, kept from its own
+/// terminal or `warroom replay`).
+async fn replay_in_session(
+    term: &mut SshTerminal,
+    room_app: &App,
+    name: &str,
+    path: &std::path::Path,
+) -> Result<Exit, ReplayRefused> {
+    let p = path.to_path_buf();
+    let shown = || crate::text::line(&path.display().to_string());
+    let opened = tokio::task::spawn_blocking(move || crate::replay::Replay::open(&p))
+        .await
+        .map_err(|e| ReplayRefused::Open(e.to_string()))?
+        .map_err(|e| ReplayRefused::Open(crate::text::line(&e.to_string())))?;
+    if opened.replay.is_empty() {
+        return Err(ReplayRefused::Empty(shown()));
+    }
+    let mut view = crate::term::replay::ReplayView::new(opened.replay, name, None);
+    view.app.opts.depth = room_app.opts.depth;
+    view.set_theme(room_app.opts.theme.clone());
+    view.set_message(format!(
+        "replaying {} · q back to the room",
+        crate::text::line(&path.display().to_string())
+    ));
+    tracing::info!(person = %name, log = %path.display(), "ssh replay");
+    Ok(driver::run(term, &mut view).await)
 }
 
 /// Drains the frame queue into the channel at the client's pace.
