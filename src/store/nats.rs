@@ -151,10 +151,12 @@ pub async fn follow(
         let caught_up = super::nats_read::read_decoded(
             &js,
             &cfg,
-            subject(&incident),
-            super::nats_read::Upto::Incident(incident.clone()),
-            after,
-            Duration::ZERO,
+            super::nats_read::Read {
+                filter: subject(&incident),
+                upto: super::nats_read::Upto::Incident(incident.clone()),
+                after,
+                patience: Duration::ZERO,
+            },
             super::nats_read::events,
             |(last, events)| {
                 after = after.max(last);

@@ -55,6 +55,15 @@ pub(super) enum Upto {
     Stream,
 }
 
+/// What to read: the messages of `filter` after sequence `after` up to `upto`; an
+/// interrupted read goes on for as long as it makes progress and for `patience` without.
+pub(super) struct Read {
+    pub filter: String,
+    pub upto: Upto,
+    pub after: u64,
+    pub patience: Duration,
+}
+
 /// The sequence a read ends at, asked once when it starts.
 async fn end_of(stream: &mut jetstream::stream::Stream, upto: &Upto) -> Result<u64, NatsError> {
     match upto {
@@ -154,18 +163,15 @@ async fn read_once(
     result
 }
 
-/// Reads every message of `filter` after sequence `after` up to the end (`upto`, asked
-/// once), handing chunks to `tx`. An interrupted read goes on with a new consumer from
-/// what was handed on, for as long as it makes progress and for `patience` without.
+/// Reads every message `read` names (its end asked once), handing chunks to `tx`. An
+/// interrupted read goes on with a new consumer from what was handed on.
 async fn read_to_end(
     js: &jetstream::Context,
     cfg: &NatsConfig,
-    filter: &str,
-    upto: &Upto,
-    mut after: u64,
-    patience: Duration,
+    read: &Read,
     tx: mpsc::Sender<Vec<Raw>>,
 ) -> Result<(), NatsError> {
+    let mut after = read.after;
     let mut last = None;
     let mut since_progress = Instant::now();
     loop {
@@ -175,17 +181,17 @@ async fn read_to_end(
             let end = match last {
                 Some(n) => n,
                 None => {
-                    let n = end_of(&mut stream, upto).await?;
+                    let n = end_of(&mut stream, &read.upto).await?;
                     last = Some(n);
                     n
                 }
             };
-            read_once(&stream, filter, &mut after, end, &tx).await
+            read_once(&stream, &read.filter, &mut after, end, &tx).await
         };
         match attempt.await {
             Ok(()) => return Ok(()),
             Err(e) if tx.is_closed() => return Err(e),
-            Err(e) if after > before || since_progress.elapsed() < patience => {
+            Err(e) if after > before || since_progress.elapsed() < read.patience => {
                 tracing::info!(error = %e, after, "reading the stream interrupted; resuming");
                 if after > before {
                     since_progress = Instant::now();
@@ -197,26 +203,20 @@ async fn read_to_end(
     }
 }
 
-/// Reads `filter` from `after` to the end like [`read_to_end`] in a task of its own,
-/// decodes each chunk with `decode` on a blocking thread while the next ones arrive, and
-/// hands the results to `on` in stream order for as long as it returns true.
-/// `Ok(false)`: `on` stopped the read.
+/// Reads like [`read_to_end`] in a task of its own, decodes each chunk with `decode` on a
+/// blocking thread while the next ones arrive, and hands the results to `on` in stream
+/// order for as long as it returns true. `Ok(false)`: `on` stopped the read.
 pub(super) async fn read_decoded<T: Send + 'static>(
     js: &jetstream::Context,
     cfg: &NatsConfig,
-    filter: String,
-    upto: Upto,
-    after: u64,
-    patience: Duration,
+    read: Read,
     decode: fn(Vec<Raw>) -> T,
     mut on: impl FnMut(T) -> bool,
 ) -> Result<bool, NatsError> {
     let (tx, mut rx) = mpsc::channel(DECODING);
     let reader = {
         let (js, cfg) = (js.clone(), cfg.clone());
-        tokio::spawn(
-            async move { read_to_end(&js, &cfg, &filter, &upto, after, patience, tx).await },
-        )
+        tokio::spawn(async move { read_to_end(&js, &cfg, &read, tx).await })
     };
     let mut decoding = VecDeque::new();
     let mut hand_on = |done: Result<T, tokio::task::JoinError>| match done {
@@ -279,10 +279,12 @@ pub async fn pull(cfg: &NatsConfig, incident: &str) -> Result<Vec<Event>, NatsEr
     read_decoded(
         &js,
         cfg,
-        super::nats::subject(incident),
-        Upto::Incident(incident.to_string()),
-        0,
-        PATIENCE,
+        Read {
+            filter: super::nats::subject(incident),
+            upto: Upto::Incident(incident.to_string()),
+            after: 0,
+            patience: PATIENCE,
+        },
         events,
         |(_, events)| {
             out.extend(events);
@@ -302,10 +304,12 @@ pub async fn list(cfg: &NatsConfig) -> Result<Vec<Summary>, NatsError> {
     read_decoded(
         &js,
         cfg,
-        SUBJECTS.to_string(),
-        Upto::Stream,
-        0,
-        PATIENCE,
+        Read {
+            filter: SUBJECTS.to_string(),
+            upto: Upto::Stream,
+            after: 0,
+            patience: PATIENCE,
+        },
         events_with_subjects,
         |events| {
             for (subject, e) in events {
