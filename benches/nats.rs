@@ -70,6 +70,22 @@ fn config(url: &str, incident: &str, host: &str) -> Config {
     c
 }
 
+/// User + system CPU seconds of a process so far (`/proc/PID/stat`, 100 ticks a second).
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    // After the command: state is field 3, utime 14 and stime 15 (from 1).
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -81,7 +97,7 @@ fn nats(c: &mut Criterion) {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let (_server, url) = start(&dir.path().join("store"));
+    let (server, url) = start(&dir.path().join("store"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -214,11 +230,16 @@ fn nats(c: &mut Criterion) {
                 .sum()
         })
     });
+    // The CPU a cold open costs, the room's process and the server apart: on a machine
+    // with other work the wall time is what is left of the cores; this is not.
     let warm = mirrors.path().join("warm.jsonl");
+    let (room0, server0) = (cpu_seconds("self"), cpu_seconds(&server.0.id().to_string()));
     let t = open(warm.clone());
     eprintln!(
-        "cold open to make the warm mirror: {:.2} s",
-        t.as_secs_f64()
+        "cold open (making the warm mirror): {:.2} s; CPU: room process {:.2} s, nats-server {:.2} s",
+        t.as_secs_f64(),
+        cpu_seconds("self") - room0,
+        cpu_seconds(&server.0.id().to_string()) - server0,
     );
     g.bench_function("open a room on the stream, warm (local mirror)", |bch| {
         bch.iter_custom(|iters| (0..iters).map(|_| open(warm.clone())).sum())
