@@ -295,7 +295,7 @@ pub async fn pull(cfg: &NatsConfig, incident: &str) -> Result<Vec<Event>, NatsEr
     Ok(out)
 }
 
-/// Every incident in the stream, folded (newest first). Read like [`pull`]: a consumer
+/// Every incident in the stream, folded (newest first). Read like [`pull()`]: a consumer
 /// that stops answering is made again from the next sequence.
 pub async fn list(cfg: &NatsConfig) -> Result<Vec<Summary>, NatsError> {
     let js = super::nats::connect(cfg, true).await?;
