@@ -68,12 +68,19 @@ pub(super) struct Read {
 async fn end_of(stream: &mut jetstream::stream::Stream, upto: &Upto) -> Result<u64, NatsError> {
     match upto {
         Upto::Incident(id) => last_sequence(stream, id).await,
-        Upto::Stream => Ok(stream
-            .info()
-            .await
-            .map_err(|e| nats("stream")(e.to_string()))?
-            .state
-            .last_sequence),
+        Upto::Stream => {
+            let state = &stream
+                .info()
+                .await
+                .map_err(|e| nats("stream")(e.to_string()))?
+                .state;
+            // A purged stream keeps its last sequence but has nothing to read.
+            Ok(if state.messages == 0 {
+                0
+            } else {
+                state.last_sequence
+            })
+        }
     }
 }
 
