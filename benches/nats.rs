@@ -2,8 +2,11 @@
 //! free loopback port:
 //! - `event in one room → shown in another`: a note recorded in room A until room B has
 //!   folded it from its ordered consumer (p50/p99 printed; aim < 50 ms p99);
-//! - `open from the stream`: every event of an N-event incident pulled from the stream and
-//!   folded as a room does at open (ordered consumer, batches; N = 1,000,000 with `--bench`, 5,000 as a smoke test; aim < 3 s for 1 M).
+//! - `open from the stream`: an N-event incident (N = 1,000,000 with `--bench`, which
+//!   `cargo bench` passes; 5,000 as a smoke test under `cargo test --benches`; aim < 3 s
+//!   for 1 M): read and folded as a room's follower does, then a room's whole open
+//!   (`store::nats::open`) cold (no local mirror: read, mirrored, folded) and warm (the
+//!   local mirror folded, the stream followed from its last event), and `log pull`.
 //!
 //! Run: `cargo bench --bench nats` (skips with a message when nats-server is missing).
 
@@ -67,6 +70,22 @@ fn config(url: &str, incident: &str, host: &str) -> Config {
     c
 }
 
+/// User + system CPU seconds of a process so far (`/proc/PID/stat`, 100 ticks a second).
+fn cpu_seconds(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    // After the command: state is field 3, utime 14 and stime 15 (from 1).
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -78,7 +97,7 @@ fn nats(c: &mut Criterion) {
         return;
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let (_server, url) = start(&dir.path().join("store"));
+    let (server, url) = start(&dir.path().join("store"));
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -156,7 +175,7 @@ fn nats(c: &mut Criterion) {
     g.throughput(Throughput::Elements(n));
     g.bench_function("open an incident from the stream (pull + fold)", |bch| {
         bch.iter(|| {
-            // What a room does at open: an ordered consumer from the start, folding batches.
+            // The reading a room does at open: from the start, folding batches.
             let mut inc = Incident::new();
             rt.block_on(async {
                 let js = warroom::store::nats::connect(&cfg, true)
@@ -170,6 +189,68 @@ fn nats(c: &mut Criterion) {
             });
             assert_eq!(inc.events, n);
             inc.events
+        })
+    });
+    // A room's open as `warroom` does it (`store::nats::open`): cold, a room new to the
+    // incident (no local mirror: read from the stream, written to the mirror, folded);
+    // warm, a room that had it open before (the mirror folded, the stream followed from
+    // its last event).
+    let mirrors = tempfile::tempdir().expect("tempdir");
+    let open = |mirror: std::path::PathBuf| {
+        rt.block_on(async {
+            // The previous open's follower lets go of the mirror as its room closes.
+            loop {
+                let t = Instant::now();
+                match warroom::store::nats::open(&cfg, "big", mirror.clone(), Vec::new).await {
+                    Ok(o) => {
+                        let took = t.elapsed();
+                        let events = o.state.read().map(|i| i.events).unwrap_or(0);
+                        assert_eq!(events, n, "the whole incident folded");
+                        return took;
+                    }
+                    Err(e) if e.to_string().contains("held by another warroom") => {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    Err(e) => panic!("open: {e}"),
+                }
+            }
+        })
+    };
+    let mut cold = 0u64;
+    g.bench_function("open a room on the stream, cold (no local mirror)", |bch| {
+        bch.iter_custom(|iters| {
+            (0..iters)
+                .map(|_| {
+                    cold += 1;
+                    let mirror = mirrors.path().join(format!("cold-{cold}.jsonl"));
+                    let took = open(mirror.clone());
+                    let _ = std::fs::remove_file(&mirror);
+                    took
+                })
+                .sum()
+        })
+    });
+    // The CPU a cold open costs, the room's process and the server apart: on a machine
+    // with other work the wall time is what is left of the cores; this is not.
+    let warm = mirrors.path().join("warm.jsonl");
+    let (room0, server0) = (cpu_seconds("self"), cpu_seconds(&server.0.id().to_string()));
+    let t = open(warm.clone());
+    eprintln!(
+        "cold open (making the warm mirror): {:.2} s; CPU: room process {:.2} s, nats-server {:.2} s",
+        t.as_secs_f64(),
+        cpu_seconds("self") - room0,
+        cpu_seconds(&server.0.id().to_string()) - server0,
+    );
+    g.bench_function("open a room on the stream, warm (local mirror)", |bch| {
+        bch.iter_custom(|iters| (0..iters).map(|_| open(warm.clone())).sum())
+    });
+    g.bench_function("log pull (every event of the incident)", |bch| {
+        bch.iter(|| {
+            let events = rt
+                .block_on(warroom::store::nats::pull(&cfg, "big"))
+                .expect("pull");
+            assert_eq!(events.len() as u64, n);
+            events.len()
         })
     });
     g.finish();

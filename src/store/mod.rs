@@ -9,6 +9,7 @@
 //!   every room of the incident folds the same events in the same order.
 pub mod file;
 pub mod nats;
+mod nats_read;
 mod outbox;
 
 use std::path::{Path, PathBuf};

@@ -12,7 +12,6 @@
 //! warroom log: replay, export and `log verify` work on it offline) and an outbox
 //! (`<mirror>.outbox`) of its own events not yet acknowledged by the server.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -24,6 +23,7 @@ use chrono::{DateTime, Utc};
 use futures::{FutureExt, StreamExt};
 use tokio::sync::{oneshot, watch};
 
+pub use super::nats_read::{PATIENCE, list, pull};
 use super::outbox::{Entry, Outbox};
 use crate::config::NatsConfig;
 use crate::incident::{Draft, Event, EventKind, Incident, IncidentState, Severity};
@@ -60,7 +60,7 @@ pub enum NatsError {
     Other(String),
 }
 
-fn nats(what: &'static str) -> impl Fn(String) -> NatsError {
+pub(super) fn nats(what: &'static str) -> impl Fn(String) -> NatsError {
     move |message| NatsError::Nats { what, message }
 }
 
@@ -135,7 +135,7 @@ pub async fn last_sequence(
 
 /// The event a message holds, with its stream sequence as id; `None` for a message that
 /// is not a warroom event (logged).
-fn decode(payload: &[u8], seq: u64) -> Option<Event> {
+pub(super) fn decode(payload: &[u8], seq: u64) -> Option<Event> {
     match serde_json::from_slice::<Event>(payload) {
         Ok(mut e) => {
             e.id = seq;
@@ -158,6 +158,29 @@ pub async fn follow(
     mut on_batch: impl FnMut(Vec<Event>) -> bool,
 ) {
     loop {
+        // What is on the stream already, read in bulk (a cold open: the whole incident).
+        // Interrupted, the ordered consumer below delivers the rest.
+        let caught_up = super::nats_read::read_decoded(
+            &js,
+            &cfg,
+            super::nats_read::Read {
+                filter: subject(&incident),
+                upto: super::nats_read::Upto::Incident(incident.clone()),
+                after,
+                patience: Duration::ZERO,
+            },
+            super::nats_read::events,
+            |(last, events)| {
+                after = after.max(last);
+                events.is_empty() || on_batch(events)
+            },
+        )
+        .await;
+        match caught_up {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => tracing::debug!(error = %e, after, "catching up with the stream"),
+        }
         let attempt = async {
             let stream = ensure_stream(&js, &cfg).await?;
             let deliver_policy = if after == 0 {
@@ -416,7 +439,8 @@ pub async fn open(
         let version = version.clone();
         let writer = Arc::new(Mutex::new(writer));
         let (js, cfg, id) = (js.clone(), cfg.clone(), incident.to_string());
-        tokio::spawn(follow(js, cfg, id, after, move |events| {
+        let room_gone = version.clone();
+        let follower = follow(js, cfg, id, after, move |events| {
             // The mirror first (so a replay has everything shown), then the fold.
             {
                 let mut w = match writer.lock() {
@@ -438,7 +462,14 @@ pub async fn open(
             version.send_modify(|v| *v += 1);
             let _ = seen_tx.send(last);
             !version.is_closed()
-        }));
+        });
+        // Followed for as long as the room lives (and its mirror with it).
+        tokio::spawn(async move {
+            tokio::select! {
+                () = follower => {}
+                () = room_gone.closed() => {}
+            }
+        });
     }
     // Catch up with the stream when it answers; offline the mirror is what there is.
     let last = async {
@@ -500,69 +531,6 @@ pub struct Summary {
     pub events: u64,
 }
 
-/// Every incident in the stream, folded (newest first).
-pub async fn list(cfg: &NatsConfig) -> Result<Vec<Summary>, NatsError> {
-    let js = connect(cfg, true).await?;
-    let mut stream = ensure_stream(&js, cfg).await?;
-    let last = stream
-        .info()
-        .await
-        .map_err(|e| nats("stream")(e.to_string()))?
-        .state
-        .last_sequence;
-    let mut folds: BTreeMap<String, (Incident, u64)> = BTreeMap::new();
-    if last > 0 {
-        let consumer = stream
-            .create_consumer(OrderedConfig {
-                filter_subject: SUBJECTS.to_string(),
-                deliver_policy: DeliverPolicy::All,
-                ..Default::default()
-            })
-            .await
-            .map_err(|e| nats("consumer")(e.to_string()))?;
-        let mut messages = consumer
-            .messages()
-            .await
-            .map_err(|e| nats("consumer")(e.to_string()))?;
-        while let Some(m) = tokio::time::timeout(Duration::from_secs(10), messages.next())
-            .await
-            .map_err(|_| nats("consumer")("the stream stopped answering".into()))?
-        {
-            let Ok(m) = m else { continue };
-            let Ok(info) = m.info() else { continue };
-            let seq = info.stream_sequence;
-            let id = m
-                .subject
-                .as_str()
-                .strip_prefix("warroom.incident.")
-                .and_then(|s| s.strip_suffix(".events"))
-                .map(crate::text::line);
-            if let (Some(id), Some(e)) = (id, decode(&m.payload, seq)) {
-                let f = folds.entry(id).or_insert_with(|| (Incident::new(), 0));
-                f.0.apply(&e);
-                f.1 += 1;
-            }
-            if seq >= last || info.pending == 0 {
-                break;
-            }
-        }
-    }
-    let mut out: Vec<Summary> = folds
-        .into_iter()
-        .map(|(id, (inc, events))| Summary {
-            id,
-            title: inc.title.clone(),
-            severity: inc.severity,
-            state: inc.state,
-            opened: inc.first_at,
-            commander: inc.roles.get("commander").cloned(),
-            events,
-        })
-        .collect();
-    out.sort_by(|a, b| b.opened.cmp(&a.opened).then(a.id.cmp(&b.id)));
-    Ok(out)
-}
-
 /// Publishes every event of a local log to the stream as incident `incident`; returns
 /// (published, already there). Message ids come from the incident and the event id, so
 /// pushing the same log twice adds nothing.
@@ -610,95 +578,4 @@ pub async fn push(
         settle(a.await)?;
     }
     Ok((new, dup))
-}
-
-/// How long `pull` keeps trying without progress after a server stops answering. After a
-/// server of a cluster is killed, the others take up to ~30 s to count it offline, and
-/// until then a new consumer can be placed on it and time out; a later try succeeds.
-const PULL_PATIENCE: Duration = Duration::from_secs(90);
-
-/// Every event of `incident` on the stream, in stream order (ids = stream sequences).
-/// A consumer that cannot be made or stops answering (the stream's leader changing) is
-/// made again from the next sequence, for up to `PULL_PATIENCE` without progress.
-pub async fn pull(cfg: &NatsConfig, incident: &str) -> Result<Vec<Event>, NatsError> {
-    let js = connect(cfg, true).await?;
-    let mut out = Vec::new();
-    let mut after = 0u64;
-    let mut last = None;
-    let mut since_progress = std::time::Instant::now();
-    loop {
-        let before = after;
-        match pull_from(&js, cfg, incident, &mut after, &mut last, &mut out).await {
-            Ok(()) => return Ok(out),
-            Err(e) if after > before || since_progress.elapsed() < PULL_PATIENCE => {
-                tracing::info!(error = %e, after, "pull interrupted; resuming");
-                if after > before {
-                    since_progress = std::time::Instant::now();
-                }
-                tokio::time::sleep(Duration::from_millis(500)).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-}
-
-/// One try of `pull`: reads from sequence `after + 1` up to the incident's `last`.
-async fn pull_from(
-    js: &jetstream::Context,
-    cfg: &NatsConfig,
-    incident: &str,
-    after: &mut u64,
-    last: &mut Option<u64>,
-    out: &mut Vec<Event>,
-) -> Result<(), NatsError> {
-    let stream = ensure_stream(js, cfg).await?;
-    let last = match *last {
-        Some(n) => n,
-        None => {
-            let n = last_sequence(&stream, incident).await?;
-            *last = Some(n);
-            n
-        }
-    };
-    if *after >= last {
-        return Ok(());
-    }
-    let deliver_policy = if *after == 0 {
-        DeliverPolicy::All
-    } else {
-        DeliverPolicy::ByStartSequence {
-            start_sequence: *after + 1,
-        }
-    };
-    let consumer = stream
-        .create_consumer(OrderedConfig {
-            filter_subject: subject(incident),
-            deliver_policy,
-            ..Default::default()
-        })
-        .await
-        .map_err(|e| nats("consumer")(e.to_string()))?;
-    let mut messages = consumer
-        .messages()
-        .await
-        .map_err(|e| nats("consumer")(e.to_string()))?;
-    while let Some(m) = tokio::time::timeout(Duration::from_secs(10), messages.next())
-        .await
-        .map_err(|_| nats("consumer")("the stream stopped answering".into()))?
-    {
-        let Ok(m) = m else { continue };
-        let Ok(info) = m.info() else { continue };
-        let seq = info.stream_sequence;
-        if seq <= *after {
-            continue;
-        }
-        *after = seq;
-        if let Some(e) = decode(&m.payload, seq) {
-            out.push(e);
-        }
-        if seq >= last {
-            break;
-        }
-    }
-    Ok(())
 }
