@@ -56,8 +56,15 @@ pub enum NatsError {
     },
     #[error("NATS {what}: {message}")]
     Nats { what: &'static str, message: String },
-    #[error("{0}")]
-    Other(String),
+    /// An event that could not be encoded for the stream (`log push`).
+    #[error("cannot encode an event: {0}")]
+    Encode(#[from] serde_json::Error),
+    /// A task of the bulk read ended without its answer (it panicked or was cancelled).
+    #[error("{what}: {source}")]
+    Task {
+        what: &'static str,
+        source: tokio::task::JoinError,
+    },
 }
 
 pub(super) fn nats(what: &'static str) -> impl Fn(String) -> NatsError {
@@ -559,8 +566,7 @@ pub async fn push(
         let mut plain = e.clone();
         let id = plain.id;
         plain.id = 0;
-        let payload =
-            Bytes::from(serde_json::to_vec(&plain).map_err(|e| NatsError::Other(e.to_string()))?);
+        let payload = Bytes::from(serde_json::to_vec(&plain)?);
         let mut headers = HeaderMap::new();
         headers.insert("Nats-Msg-Id", format!("push-{incident}-{id}").as_str());
         let ack = js

@@ -228,9 +228,10 @@ pub(super) async fn read_decoded<T: Send + 'static>(
     let mut decoding = VecDeque::new();
     let mut hand_on = |done: Result<T, tokio::task::JoinError>| match done {
         Ok(t) => Ok(on(t)),
-        Err(e) => Err(NatsError::Other(format!(
-            "decoding events from the stream: {e}"
-        ))),
+        Err(source) => Err(NatsError::Task {
+            what: "decoding events from the stream",
+            source,
+        }),
     };
     let mut going = Ok(true);
     while let Some(chunk) = rx.recv().await {
@@ -255,7 +256,10 @@ pub(super) async fn read_decoded<T: Send + 'static>(
     }
     match reader.await {
         Ok(r) => r.map(|()| true),
-        Err(e) => Err(NatsError::Other(format!("reading the stream: {e}"))),
+        Err(source) => Err(NatsError::Task {
+            what: "reading the stream",
+            source,
+        }),
     }
 }
 
