@@ -492,8 +492,13 @@ pub fn render(listing: &Listing, now: DateTime<Utc>) -> String {
     }
     let open = listing.incidents.iter().filter(|s| s.is_open()).count();
     out.push_str(&format!(
-        "{} incidents, {open} open{}\n",
+        "{} {}, {open} open{}\n",
         listing.incidents.len(),
+        if listing.incidents.len() == 1 {
+            "incident"
+        } else {
+            "incidents"
+        },
         if listing.unreadable.is_empty() {
             String::new()
         } else {
@@ -539,5 +544,33 @@ mod tests {
                 "{w}: {h}"
             );
         }
+    }
+
+    #[test]
+    fn the_count_line_says_incident_for_one() {
+        let one = Summary {
+            path: PathBuf::from("a.jsonl"),
+            incident: "a".into(),
+            title: "Checkout failing".into(),
+            severity: crate::incident::Severity::Sev2,
+            state: crate::incident::IncidentState::Resolved,
+            drill: None,
+            started: DateTime::<Utc>::MIN_UTC,
+            last_at: None,
+            resolved_at: None,
+            commander: None,
+            last_public_update: None,
+            events: 1,
+            damaged: 0,
+            stream: None,
+        };
+        let mut listing = Listing {
+            incidents: vec![one.clone()],
+            ..Listing::default()
+        };
+        let now = DateTime::<Utc>::MIN_UTC;
+        assert!(render(&listing, now).ends_with("1 incident, 0 open\n"));
+        listing.incidents.push(one);
+        assert!(render(&listing, now).ends_with("2 incidents, 0 open\n"));
     }
 }

@@ -173,9 +173,14 @@ impl IncidentsPopup {
         lines.push(Line::from(vec![
             Span::styled(
                 format!(
-                    "{} of {} incidents, {open} open{}",
+                    "{} of {} {}, {open} open{}",
                     shown.len(),
                     self.listing.incidents.len(),
+                    if self.listing.incidents.len() == 1 {
+                        "incident"
+                    } else {
+                        "incidents"
+                    },
                     match self
                         .listing
                         .incidents
