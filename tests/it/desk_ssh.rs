@@ -54,33 +54,9 @@ async fn enter_in_an_ssh_sessions_incident_list_replays_in_the_session_and_comes
     let (mut first, mut second) = (String::new(), String::new());
     out.read_line(&mut first).expect("read the address");
     out.read_line(&mut second).expect("read the fingerprint");
-    let port = first
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse::<u16>().ok())
-        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let port = ssh_support::served_port(&first);
     let kh = d.join("known_hosts");
-    let args: Vec<String> = [
-        "-F",
-        "/dev/null",
-        "-p",
-        &port.to_string(),
-        "-i",
-        &key.display().to_string(),
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "StrictHostKeyChecking=accept-new",
-        "-o",
-        &format!("UserKnownHostsFile={}", kh.display()),
-        "ana@127.0.0.1",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let args = ssh_support::client_args(port, &key, "ana", Some(kh.as_path()));
     let mut ana = Client::spawn_ssh(args, 140, 40);
     ana.wait_for("Served headless").await;
 

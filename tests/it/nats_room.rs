@@ -315,7 +315,7 @@ fn a_person_who_quits_one_room_is_gone_from_the_other_rooms_presence() {
 /// and going in the other room, from the serving host.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_responder_who_quits_a_served_room_over_ssh_is_gone_from_the_other_room() {
-    use crate::ssh_support::{Client, have_ssh, keygen};
+    use crate::ssh_support::{self, Client, have_ssh, keygen};
     use std::io::{BufRead, BufReader};
     if !have_nats("left over ssh") || !have_ssh("left over ssh") {
         return;
@@ -343,35 +343,11 @@ async fn a_responder_who_quits_a_served_room_over_ssh_is_gone_from_the_other_roo
     // Kept open to the end: serve prints more lines.
     let mut out = BufReader::new(serve.stdout.take().expect("stdout"));
     out.read_line(&mut first).expect("serve prints its address");
-    let port: u16 = first
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let port = ssh_support::served_port(&first);
 
     let b_dir = room_dir(root.path(), "b", &nats.url(), "presence-6", "host-b");
     let mut b = open_room(&b_dir, "bo");
-    let args: Vec<String> = [
-        "-F",
-        "/dev/null",
-        "-p",
-        &port.to_string(),
-        "-i",
-        &key.display().to_string(),
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "ana@127.0.0.1",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let args = ssh_support::client_args(port, &key, "ana", None);
     let mut ana = Client::spawn_ssh(args, 120, 40);
     ana.wait_for("Checkout failing at the gateway").await;
     assert!(b.wait_for("ana joined from", WAIT), "{}", b.text());

@@ -46,12 +46,7 @@ async fn serve_prints_address_and_fingerprint_serves_views_and_stops_on_sigterm(
     out.read_line(&mut first).unwrap();
     out.read_line(&mut second).unwrap();
     assert!(first.contains("Served headless"), "{first}");
-    let port: u16 = first
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let port = ssh_support::served_port(&first);
     let fp = second
         .trim()
         .strip_prefix("host key fingerprint: ")
@@ -67,26 +62,7 @@ async fn serve_prints_address_and_fingerprint_serves_views_and_stops_on_sigterm(
     );
 
     let kh = d.join("known_hosts");
-    let args: Vec<String> = [
-        "-F",
-        "/dev/null",
-        "-p",
-        &port.to_string(),
-        "-i",
-        &key.display().to_string(),
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "StrictHostKeyChecking=accept-new",
-        "-o",
-        &format!("UserKnownHostsFile={}", kh.display()),
-        "ana@127.0.0.1",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let args = ssh_support::client_args(port, &key, "ana", Some(kh.as_path()));
     let mut ana = Client::spawn_ssh(args, 80, 24);
     ana.wait_for("Served headless").await;
 

@@ -478,3 +478,39 @@ pub async fn wait_login(
         }
     }
 }
+
+/// The OpenSSH client's options for a test login as `user` with `key` to a room on
+/// `port`: only that key, no agent, no user config. With `known_hosts` the host key is
+/// learnt there on first use; without, any host key is taken.
+pub fn client_args(port: u16, key: &Path, user: &str, known_hosts: Option<&Path>) -> Vec<String> {
+    let (strict, file) = match known_hosts {
+        Some(kh) => ("accept-new", kh.display().to_string()),
+        None => ("no", "/dev/null".to_string()),
+    };
+    vec![
+        "-F".into(),
+        "/dev/null".into(),
+        "-p".into(),
+        port.to_string(),
+        "-i".into(),
+        key.display().to_string(),
+        "-o".into(),
+        "IdentitiesOnly=yes".into(),
+        "-o".into(),
+        "BatchMode=yes".into(),
+        "-o".into(),
+        format!("StrictHostKeyChecking={strict}"),
+        "-o".into(),
+        format!("UserKnownHostsFile={file}"),
+        format!("{user}@127.0.0.1"),
+    ]
+}
+
+/// The port of the address line `warroom serve --ssh` prints first.
+pub fn served_port(line: &str) -> u16 {
+    line.trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+}
