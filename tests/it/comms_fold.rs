@@ -407,14 +407,14 @@ fn resolved_while_the_public_was_told_otherwise_asks_for_a_resolved_update() {
             },
         );
     let inc = told.fold();
-    match due(&inc, m(21)) {
+    match due(&inc, m(21), false) {
         Due::Tell(s) => assert!(s.contains("last told investigating"), "{s}"),
         other => panic!("expected a request for a resolved update, got {other:?}"),
     }
     let inc = told
         .update(m(22), Audience::Public, IncidentState::Resolved)
         .fold();
-    assert!(matches!(due(&inc, m(23)), Due::None(_)));
+    assert!(matches!(due(&inc, m(23), false), Due::None(_)));
 }
 
 #[test]

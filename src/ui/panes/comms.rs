@@ -42,8 +42,9 @@ pub enum Due {
     Tell(String),
 }
 
-/// The due state at `now`.
-pub fn due(inc: &Incident, now: DateTime<Utc>) -> Due {
+/// The due state at `now`. A read-only view (a replay, an observer) cannot declare or
+/// write an update, so its wording names the step without the key or command.
+pub fn due(inc: &Incident, now: DateTime<Utc>, read_only: bool) -> Due {
     let c = &inc.comms;
     if let (Some(at), Some(left)) = (c.next_due(), c.due_in(now)) {
         return Due::In(at, left);
@@ -55,15 +56,17 @@ pub fn due(inc: &Incident, now: DateTime<Utc>) -> Due {
         _ if inc.state == IncidentState::Resolved => match c.last_public() {
             // Resolved here, but the public was last told something else: say so.
             Some(u) if u.state != IncidentState::Resolved => Due::Tell(format!(
-                "resolved here; the public was last told {}: send a resolved update (u)",
-                u.state.as_str()
+                "resolved here; the public was last told {}: send a resolved update{}",
+                u.state.as_str(),
+                if read_only { "" } else { " (u)" }
             )),
             _ => Due::None("resolved: no update due".into()),
         },
         None => Due::None("no update cadence in this log".into()),
         Some(cad) if c.last_public().is_none() && !inc.declared => Due::None(format!(
-            "first update due {} after :declare",
-            c.rule(cad.first_update_within)
+            "first update due {} after {}",
+            c.rule(cad.first_update_within),
+            if read_only { "declaring" } else { ":declare" }
         )),
         Some(_) => Due::None(format!("no update cadence for {}", inc.severity)),
     }
@@ -95,19 +98,6 @@ pub fn due_span(d: &Due, t: &Theme) -> (String, Style) {
             t.s(Sem::Crit),
         ),
     }
-}
-
-/// The due line as this view shows it: a read-only view or a replay cannot declare or
-/// write an update, so it names the step without the key or command.
-fn view_due(d: &Due, cx: &Ctx) -> (String, Style) {
-    let (s, st) = due_span(d, cx.theme);
-    if !cx.read_only {
-        return (s, st);
-    }
-    let s = s
-        .replace(" after :declare", " after declaring")
-        .replace(" (u)", "");
-    (s, st)
 }
 
 /// `40s` under a minute, else whole minutes: `4m`, `1h05m`.
@@ -321,7 +311,7 @@ fn shown_page(inc: &Incident) -> Option<&StatusPage> {
 pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
     let t = cx.theme;
     let inc = cx.inc;
-    let d = due(inc, cx.now);
+    let d = due(inc, cx.now, cx.read_only);
     let none_style = if matches!(d, Due::Overdue(..)) {
         t.s(Sem::Crit)
     } else {
@@ -332,7 +322,7 @@ pub fn lines(cx: &Ctx, w: usize) -> Vec<Line<'static>> {
     if let Some(u) = public {
         out.push(deliveries_line(u, t, w));
     }
-    let (s, st) = view_due(&d, cx);
+    let (s, st) = due_span(&d, t);
     out.push(Line::from(Span::styled(fit(&s, w), st)));
     out.extend(update_lines(
         "internal",
@@ -392,7 +382,7 @@ pub fn strip(cx: &Ctx, w: usize) -> Line<'static> {
     let inc = cx.inc;
     let mut spans = vec![Span::styled("Comms ", t.s(Sem::Title))];
     let mut used = 6;
-    let (s, st) = view_due(&due(inc, cx.now), cx);
+    let (s, st) = due_span(&due(inc, cx.now, cx.read_only), t);
     let s = format!("{s} · ");
     spans.push(Span::styled(fit(&s, w.saturating_sub(used)), st));
     used += width(&s);
