@@ -216,9 +216,8 @@ pub struct TimelineView {
     marks_n: usize,
     /// Where each entry was drawn at the last draw: (row, id of its event), for clicks.
     rows: Vec<(u16, u64)>,
-    /// (filter raw, timeline length, id of the first entry, corrections) → matching
-    /// indices.
-    cache: Option<(String, usize, u64, usize, Vec<usize>)>,
+    /// The entries passing the filter, kept and extended as the timeline grows.
+    cache: Option<Filtered>,
     /// The pane's text width, lines per entry and rows at the last draw: what paging and
     /// the title need to know which entries are in view.
     geom: Option<(usize, usize, usize)>,
@@ -248,19 +247,27 @@ impl TimelineView {
         let f = self.filter.as_ref().filter(|f| !f.is_empty())?;
         let first = tl.first().map(|e| e.id).unwrap_or(0);
         let marks = self.marks_n;
-        let reuse = matches!(&self.cache, Some((raw, n, id, m, _)) if *raw == f.raw && *id == first && *n <= tl.len() && *m == marks);
+        let reuse = self.cache.as_ref().is_some_and(|c| {
+            c.raw == f.raw && c.first == first && c.seen <= tl.len() && c.marks == marks
+        });
         if !reuse {
-            self.cache = Some((f.raw.clone(), 0, first, marks, Vec::new()));
+            self.cache = Some(Filtered {
+                raw: f.raw.clone(),
+                seen: 0,
+                first,
+                marks,
+                indices: Vec::new(),
+            });
         }
-        if let Some((_, n, _, _, v)) = self.cache.as_mut() {
-            for (i, e) in tl.iter().enumerate().skip(*n) {
+        if let Some(c) = self.cache.as_mut() {
+            for (i, e) in tl.iter().enumerate().skip(c.seen) {
                 if f.matches(e) {
-                    v.push(i);
+                    c.indices.push(i);
                 }
             }
-            *n = tl.len();
+            c.seen = tl.len();
         }
-        self.cache.as_ref().map(|c| &c.4)
+        self.cache.as_ref().map(|c| &c.indices)
     }
 
     /// Index in the timeline of the filtered position `p`.
@@ -491,7 +498,24 @@ impl TimelineView {
     }
 }
 
+/// The filter's result over the timeline as far as it was read.
+#[derive(Clone, Debug)]
+struct Filtered {
+    /// The filter as typed.
+    raw: String,
+    /// Timeline entries read so far.
+    seen: usize,
+    /// Id of the timeline's first entry (another timeline starts over).
+    first: u64,
+    /// Corrections folded when it was made (a new one re-filters).
+    marks: usize,
+    /// Positions in the timeline of the entries that pass.
+    indices: Vec<usize>,
+}
+
 struct Row {
+    /// The id of the entry's event (a click on the row selects it).
+    id: u64,
     head: bool,
     /// The entry is the selected one.
     selected: bool,
@@ -538,7 +562,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
     };
     view.anchor = win.anchor;
     let mut shown: Vec<Row> = Vec::with_capacity(h);
-    let mut ids: Vec<u64> = Vec::with_capacity(h);
     for (p, n) in win.entries {
         let Some(i) = view.at(tl, p) else {
             continue;
@@ -570,8 +593,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
             Actor::System => ("warroom".to_string(), t.s(Sem::Dim)),
         };
         for (j, (l, mark)) in lines.into_iter().enumerate() {
-            ids.push(e.id);
             shown.push(Row {
+                id: e.id,
                 head: j == 0,
                 selected,
                 struck,
@@ -584,14 +607,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, cx: &Ctx, view: &mut TimelineView, zoo
             });
         }
     }
-    view.rows = ids
-        .iter()
-        .take(h)
-        .enumerate()
-        .map(|(yi, id)| (area.y + yi as u16, *id))
-        .collect();
     for (yi, r) in shown.iter().take(h).enumerate() {
         let y = area.y + yi as u16;
+        view.rows.push((y, r.id));
         let ks = t.kind(r.kind);
         if r.head {
             let at_style = if r.selected {
