@@ -1173,13 +1173,12 @@ impl App {
             crate::ui::paint::centred(buf, area, &msg, t.s(Sem::Warn));
             return;
         };
-        // Tab follows the panes as the unzoomed screen places them.
-        self.order = match self.zoom {
-            None => screen.panes.iter().map(|(id, _)| *id).collect(),
-            Some(_) => layout::layout(area, inc, None)
-                .map(|s| s.panes.iter().map(|(id, _)| *id).collect())
-                .unwrap_or_default(),
-        };
+        // Tab follows the panes as the unzoomed screen places them (while zoomed, as
+        // they were placed before).
+        if self.zoom.is_none() {
+            self.order.clear();
+            self.order.extend(screen.panes.iter().map(|(id, _)| *id));
+        }
         let to = now.timestamp_millis();
         let earliest = inc
             .signals
@@ -1237,13 +1236,11 @@ impl App {
                 }
                 PaneId::Alerts => format!("{} firing", inc.firing().len()),
                 // A read-only view or a replay offers no action it can't take.
-                PaneId::Comms if self.can_write().is_err() && inc.comms.updates.is_empty() => {
+                PaneId::Comms if cx.read_only && inc.comms.updates.is_empty() => {
                     "no updates".to_string()
                 }
                 PaneId::Comms => panes::comms::title_extra(inc),
-                PaneId::Timeline if self.can_write().is_err() => {
-                    self.timeline.status(&inc.timeline)
-                }
+                PaneId::Timeline if cx.read_only => self.timeline.status(&inc.timeline),
                 PaneId::Timeline => {
                     self.timeline.status(&inc.timeline) + self.timeline.write_hint()
                 }
