@@ -109,8 +109,8 @@ pub fn per_core<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) ->
     })
 }
 
-/// Reads every log in `dir` (not recursing): open incidents first, each group newest first.
-pub fn list(dir: &Path) -> Result<Listing, super::ListError> {
+/// The logs (`*.jsonl` files) directly in `dir`, sorted by name.
+pub(super) fn log_paths(dir: &Path) -> Result<Vec<PathBuf>, super::ListError> {
     let entries = std::fs::read_dir(dir).map_err(|source| super::ListError::ReadDir {
         dir: dir.to_path_buf(),
         source,
@@ -120,6 +120,12 @@ pub fn list(dir: &Path) -> Result<Listing, super::ListError> {
         .filter(|p| is_log(p))
         .collect();
     paths.sort();
+    Ok(paths)
+}
+
+/// Reads every log in `dir` (not recursing): open incidents first, each group newest first.
+pub fn list(dir: &Path) -> Result<Listing, super::ListError> {
+    let paths = log_paths(dir)?;
     // One thread per core, each summarising a share of the logs.
     // Logs unchanged since the last list come from the folder's cache (see `cache`).
     let cache = Cache::load(dir);

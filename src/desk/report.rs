@@ -228,15 +228,7 @@ pub fn build(
     since: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<Report, super::ListError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| super::ListError::ReadDir {
-        dir: dir.to_path_buf(),
-        source,
-    })?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl") && p.is_file())
-        .collect();
-    paths.sort();
+    let paths = super::list::log_paths(dir)?;
     let mut report = Report {
         since,
         ..Report::default()
@@ -273,7 +265,9 @@ pub fn build(
                 next.put(&cache, &p, st, summary, None);
                 report.unreadable.push((p, why));
             }
-            None => report.unreadable.push((p, "internal error".into())),
+            None => report
+                .unreadable
+                .push((p, super::SummaryError::Internal.to_string())),
         }
     }
     if reread || next.len() != cache.len() {
