@@ -76,6 +76,13 @@ pub fn subject(incident: &str) -> String {
     format!("warroom.incident.{incident}.events")
 }
 
+/// The incident a subject of [`subject`]'s form is about.
+pub fn incident_of(subject: &str) -> Option<&str> {
+    subject
+        .strip_prefix("warroom.incident.")
+        .and_then(|s| s.strip_suffix(".events"))
+}
+
 /// Connects to the servers of `cfg`. `wait`: fail when no server answers (for commands);
 /// else return at once and keep trying in the background (a room works offline).
 pub async fn connect(cfg: &NatsConfig, wait: bool) -> Result<jetstream::Context, NatsError> {

@@ -328,11 +328,8 @@ pub async fn list(cfg: &NatsConfig) -> Result<Vec<Summary>, NatsError> {
                 let id = match &current {
                     Some((s, id)) if *s == subject => id.as_str(),
                     _ => {
-                        let Some(id) = subject
-                            .as_str()
-                            .strip_prefix("warroom.incident.")
-                            .and_then(|s| s.strip_suffix(".events"))
-                            .map(crate::text::line)
+                        let Some(id) =
+                            super::nats::incident_of(subject.as_str()).map(crate::text::line)
                         else {
                             continue;
                         };
