@@ -8,11 +8,14 @@ use std::path::{Path, PathBuf};
 use crate::config::Config;
 use crate::ui::incidents_popup::Choice;
 
-/// The folder the config's `[incident] log` template writes to (`.` for a bare name).
+/// The folder the config's `[incident] log` template writes to (`paths`' rule: up to its
+/// first placeholder; `.` for a bare name).
 pub fn log_dir(config: &Config) -> PathBuf {
-    match Path::new(&config.incident.log).parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let dir = crate::paths::incident_log_dir(&config.incident.log, Path::new(""));
+    if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
     }
 }
 
