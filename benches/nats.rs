@@ -20,6 +20,8 @@ use warroom::incident::{Actor, Draft, EventKind, Incident};
 use warroom::room::{self, RoomOptions};
 
 mod mix;
+#[path = "support/proc.rs"]
+mod proc;
 
 const NATS_SERVER: &str = "/usr/sbin/nats-server";
 
@@ -68,22 +70,6 @@ fn config(url: &str, incident: &str, host: &str) -> Config {
     c.store = StoreConfig::Nats(n);
     c.incident.id = Some(incident.to_string());
     c
-}
-
-/// User + system CPU seconds of a process so far (`/proc/PID/stat`, 100 ticks a second).
-fn cpu_seconds(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
-    // After the command: state is field 3, utime 14 and stime 15 (from 1).
-    let tick = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (tick(11) + tick(12)) / 100.0
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -233,13 +219,16 @@ fn nats(c: &mut Criterion) {
     // The CPU a cold open costs, the room's process and the server apart: on a machine
     // with other work the wall time is what is left of the cores; this is not.
     let warm = mirrors.path().join("warm.jsonl");
-    let (room0, server0) = (cpu_seconds("self"), cpu_seconds(&server.0.id().to_string()));
+    let (room0, server0) = (
+        proc::cpu_seconds("self"),
+        proc::cpu_seconds(&server.0.id().to_string()),
+    );
     let t = open(warm.clone());
     eprintln!(
         "cold open (making the warm mirror): {:.2} s; CPU: room process {:.2} s, nats-server {:.2} s",
         t.as_secs_f64(),
-        cpu_seconds("self") - room0,
-        cpu_seconds(&server.0.id().to_string()) - server0,
+        proc::cpu_seconds("self") - room0,
+        proc::cpu_seconds(&server.0.id().to_string()) - server0,
     );
     g.bench_function("open a room on the stream, warm (local mirror)", |bch| {
         bch.iter_custom(|iters| (0..iters).map(|_| open(warm.clone())).sum())

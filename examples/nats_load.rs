@@ -11,6 +11,9 @@
 //! same for each nats-server; events acknowledged, and events each room folded.
 #![forbid(unsafe_code)]
 
+#[path = "../benches/support/proc.rs"]
+mod proc;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -115,24 +118,6 @@ impl Drop for Killed {
     }
 }
 
-fn proc_cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    // Fields 14 and 15 (utime, stime) are at 11 and 12 after the ")".
-    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-        + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-}
-
-fn vmhwm_kb(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
 /// The cluster: three servers, their URLs.
 fn start_cluster(dir: &std::path::Path) -> (Vec<Killed>, String) {
     let ports: Vec<(u16, u16)> = (0..3).map(|_| (free_port(), free_port())).collect();
@@ -228,18 +213,36 @@ fn driver(rooms: usize, secs: u64, rate: u64) {
     }
     let pids: Vec<u32> = children.iter().map(|(c, _, _)| c.0.id()).collect();
     let npids: Vec<u32> = servers.iter().map(|s| s.0.id()).collect();
-    let before: Vec<u64> = pids.iter().map(|p| proc_cpu_ticks(*p)).collect();
-    let nbefore: Vec<u64> = npids.iter().map(|p| proc_cpu_ticks(*p)).collect();
+    let before: Vec<u64> = pids
+        .iter()
+        .map(|p| proc::cpu_ticks(&p.to_string()))
+        .collect();
+    let nbefore: Vec<u64> = npids
+        .iter()
+        .map(|p| proc::cpu_ticks(&p.to_string()))
+        .collect();
     let t0 = Instant::now();
     for (_, _, stdin) in &mut children {
         let _ = writeln!(stdin, "go");
     }
     std::thread::sleep(Duration::from_secs(secs));
     let window = t0.elapsed().as_secs_f64();
-    let after: Vec<u64> = pids.iter().map(|p| proc_cpu_ticks(*p)).collect();
-    let nafter: Vec<u64> = npids.iter().map(|p| proc_cpu_ticks(*p)).collect();
-    let hwm: Vec<u64> = pids.iter().map(|p| vmhwm_kb(*p)).collect();
-    let nhwm: Vec<u64> = npids.iter().map(|p| vmhwm_kb(*p)).collect();
+    let after: Vec<u64> = pids
+        .iter()
+        .map(|p| proc::cpu_ticks(&p.to_string()))
+        .collect();
+    let nafter: Vec<u64> = npids
+        .iter()
+        .map(|p| proc::cpu_ticks(&p.to_string()))
+        .collect();
+    let hwm: Vec<u64> = pids
+        .iter()
+        .map(|p| proc::status_kb(&p.to_string(), "VmHWM:"))
+        .collect();
+    let nhwm: Vec<u64> = npids
+        .iter()
+        .map(|p| proc::status_kb(&p.to_string(), "VmHWM:"))
+        .collect();
     let (mut acked, mut folded_min) = (0u64, u64::MAX);
     for (_, out, _) in &mut children {
         let mut l = String::new();

@@ -11,6 +11,9 @@
 //! slowest session (p50/p99/max).
 #![forbid(unsafe_code)]
 
+#[path = "../benches/support/proc.rs"]
+mod proc;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -173,24 +176,6 @@ fn parse(row: &str) -> Option<(u64, u128)> {
     Some((seq.parse().ok()?, at.parse().ok()?))
 }
 
-fn proc_cpu_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<&str> = after.split_whitespace().collect();
-    // Fields 14 and 15 (utime, stime) are at 11 and 12 after the ")".
-    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-        + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
-}
-
-fn proc_status(pid: u32, field: &str) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .map(|l| l[field.len()..].trim().to_string())
-        .unwrap_or_default()
-}
-
 async fn driver(n: usize, secs: u64, rate: u64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let exe = std::env::current_exe().expect("exe");
@@ -226,10 +211,10 @@ async fn driver(n: usize, secs: u64, rate: u64) {
         )));
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
-    let idle_ticks = proc_cpu_ticks(pid);
+    let idle_ticks = proc::cpu_ticks(&pid.to_string());
     let idle_bytes: u64 = all.iter().map(|s| s.lock().expect("s").bytes).sum();
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let idle_cpu = (proc_cpu_ticks(pid) - idle_ticks) as f64 / 100.0 / 5.0 * 100.0;
+    let idle_cpu = (proc::cpu_ticks(&pid.to_string()) - idle_ticks) as f64 / 100.0 / 5.0 * 100.0;
     let idle_bps = (all.iter().map(|s| s.lock().expect("s").bytes).sum::<u64>() - idle_bytes)
         as f64
         / 5.0
@@ -238,13 +223,13 @@ async fn driver(n: usize, secs: u64, rate: u64) {
     let mut stdin = child.stdin.take().expect("stdin");
     std::io::Write::write_all(&mut stdin, b"go\n").expect("go");
     let t0 = Instant::now();
-    let ticks0 = proc_cpu_ticks(pid);
+    let ticks0 = proc::cpu_ticks(&pid.to_string());
     let bytes0: Vec<u64> = all.iter().map(|s| s.lock().expect("s").bytes).collect();
     tokio::time::sleep(Duration::from_secs(secs)).await;
-    let cpu_s = (proc_cpu_ticks(pid) - ticks0) as f64 / 100.0;
+    let cpu_s = (proc::cpu_ticks(&pid.to_string()) - ticks0) as f64 / 100.0;
     let wall = t0.elapsed().as_secs_f64();
-    let hwm = proc_status(pid, "VmHWM:");
-    let rss = proc_status(pid, "VmRSS:");
+    let hwm = proc::status(&pid.to_string(), "VmHWM:");
+    let rss = proc::status(&pid.to_string(), "VmRSS:");
     let bytes: Vec<f64> = all
         .iter()
         .zip(&bytes0)
